@@ -1,0 +1,52 @@
+//! The HTML shell, the app and its routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::pages::{FormPage, GatePage, HomePage, NotFound, ReceivedPage, SignInPage};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Async SSR: each page's data (and its redirects and status) is settled before the
+    // response starts, so plain form posts land on a complete page.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/referral-gate.css" />
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">"referral-gate"</a>
+            </header>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/gate") view=GatePage ssr=SsrMode::Async />
+                    <Route path=path!("/form") view=FormPage ssr=SsrMode::Async />
+                    <Route path=path!("/form/received") view=ReceivedPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

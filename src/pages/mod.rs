@@ -1,0 +1,15 @@
+//! One file per page. Each page fetches its [`Snapshot`](crate::domain::Snapshot)
+//! again after each action, and renders messages from it.
+
+mod common;
+mod form;
+mod gate;
+mod home;
+mod received;
+mod sign_in;
+
+pub use form::FormPage;
+pub use gate::GatePage;
+pub use home::{HomePage, NotFound};
+pub use received::ReceivedPage;
+pub use sign_in::SignInPage;

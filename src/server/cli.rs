@@ -1,0 +1,248 @@
+//! The command line: `serve` (the default), `users …`, `codes …`.
+
+use std::{io::BufRead, process::ExitCode, time::Duration};
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use super::{
+    alerts::{Alert, AlertEvent},
+    clock::format_utc,
+    codes::{self, CodeSpec},
+    config::{parse_duration, Settings},
+    directory::local::hash_password,
+    startup::{build_state, Application},
+    state::AppState,
+    store::{NewOutboxRow, OutboxKind},
+};
+use crate::domain::{Password, ReferralCode, Username};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "referral-gate",
+    version,
+    about = "An invite-only gate: sign in, enter a referral code, reach a protected form."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app (the default).
+    Serve,
+    /// Manage accounts of the local directory.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Manage referral codes.
+    #[command(subcommand)]
+    Codes(CodesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user (or reset its password); the password is read from stdin.
+    Add {
+        name: String,
+        /// Make the user an administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Re-enable a locked account, clear its failures and notify the administrators.
+    Unlock { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodesCommand {
+    /// Create codes and print each on its own line.
+    Create {
+        /// How many accounts each code may admit (default: unlimited).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        max_uses: Option<u32>,
+        /// Expiry, e.g. 30d, 12h.
+        #[arg(long, value_parser = parse_duration)]
+        expires_in: Option<Duration>,
+        /// A note for administrators.
+        #[arg(long)]
+        note: Option<String>,
+        /// Use this code instead of a generated one (6–32 letters and digits).
+        #[arg(long, conflicts_with = "count")]
+        code: Option<String>,
+        /// How many codes to create.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        count: u32,
+    },
+    /// List codes (prefix, uses, expiry, status).
+    List,
+    /// Revoke a code, given in full or by the prefix `codes list` shows.
+    Revoke { code_or_prefix: String },
+}
+
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.settings.log_format);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: &str) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            Application::build(&settings)
+                .await?
+                .run_until_stopped()
+                .await
+        }
+        Command::Users(cmd) => users(&build_state(&settings).await?, cmd).await,
+        Command::Codes(cmd) => codes_cmd(&build_state(&settings).await?, cmd).await,
+    }
+}
+
+async fn users(state: &AppState, cmd: UsersCommand) -> anyhow::Result<()> {
+    match cmd {
+        UsersCommand::Add { name, admin } => {
+            let name = Username::parse(&name).map_err(anyhow::Error::msg)?;
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            let password = line.trim_end_matches(['\r', '\n']).to_owned();
+            anyhow::ensure!(
+                password.chars().count() >= 8,
+                "the password (read from stdin) must have at least 8 characters"
+            );
+            let password = Password::parse(password).map_err(anyhow::Error::msg)?;
+            let hash = hash_password(&password)?;
+            state
+                .store
+                .upsert_local_user(name.as_str(), &hash, admin, state.clock.now())
+                .await?;
+            println!(
+                "user {name} saved{}",
+                if admin { " (administrator)" } else { "" }
+            );
+            Ok(())
+        }
+        UsersCommand::Unlock { name } => {
+            let name = Username::parse(&name).map_err(anyhow::Error::msg)?;
+            let user = state
+                .store
+                .local_user(name.as_str())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no user named {name}"))?;
+            state
+                .directory
+                .enable(&user.subject, &user.username)
+                .await?;
+            state.store.unlock_account(&user.subject).await?;
+            let now = state.clock.now();
+            let alert = Alert {
+                event: AlertEvent::AccountUnlocked,
+                subject: user.subject.clone(),
+                username: user.username.clone(),
+                failures: 0,
+                address: "command line".into(),
+                user_agent: None,
+                at: format_utc(now),
+                instance: state.instance.clone(),
+            };
+            let id = state
+                .store
+                .enqueue(
+                    NewOutboxRow {
+                        idempotency_key: format!("unlock:{}:{now}", user.subject),
+                        kind: OutboxKind::Alert,
+                        payload: serde_json::to_value(&alert)?,
+                    },
+                    now,
+                )
+                .await?;
+            state.outbox.deliver(Some(&[id])).await;
+            println!("user {name} unlocked");
+            Ok(())
+        }
+    }
+}
+
+async fn codes_cmd(state: &AppState, cmd: CodesCommand) -> anyhow::Result<()> {
+    let now = state.clock.now();
+    match cmd {
+        CodesCommand::Create {
+            max_uses,
+            expires_in,
+            note,
+            code,
+            count,
+        } => {
+            let spec = CodeSpec {
+                max_uses,
+                expires_in,
+                note,
+            };
+            let custom = code.map(|c| ReferralCode::parse(&c)).transpose()?;
+            if let Some(code) = custom {
+                println!(
+                    "{}",
+                    codes::create(&state.store, &state.secret, Some(code), &spec, now).await?
+                );
+                return Ok(());
+            }
+            for _ in 0..count {
+                println!(
+                    "{}",
+                    codes::create(&state.store, &state.secret, None, &spec, now).await?
+                );
+            }
+            Ok(())
+        }
+        CodesCommand::List => {
+            println!(
+                "{:<10} {:>6} {:>8}  {:<22} {:<8} NOTE",
+                "PREFIX", "USES", "MAX", "EXPIRES", "STATUS"
+            );
+            for c in state.store.list_codes().await? {
+                let status = match (c.revoked_at, c.expires_at, c.max_uses) {
+                    (Some(_), _, _) => "revoked",
+                    (_, Some(e), _) if e <= now => "expired",
+                    (_, _, Some(m)) if c.uses >= m => "used up",
+                    _ => "active",
+                };
+                println!(
+                    "{:<10} {:>6} {:>8}  {:<22} {:<8} {}",
+                    format!("{}-…", c.prefix),
+                    c.uses,
+                    c.max_uses.map_or("∞".into(), |m| m.to_string()),
+                    c.expires_at.map_or("never".into(), format_utc),
+                    status,
+                    c.note.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        CodesCommand::Revoke { code_or_prefix } => {
+            let n = codes::revoke(&state.store, &state.secret, &code_or_prefix, now).await?;
+            println!("revoked {n} code{}", if n == 1 { "" } else { "s" });
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Settings: command-line flags, each with an environment variable (shown by `--help`).
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::Args;
+use ipnet::IpNet;
+
+use super::guard::Policy;
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Folder for the SQLite database and the generated secret.
+    #[arg(
+        long,
+        env = "REFERRAL_GATE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database address; default: SQLite file `referral-gate.db` in the data folder.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Address to listen on (the cargo-leptos convention).
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub site_addr: SocketAddr,
+
+    /// Folder with the built site (wasm, js, css), as written by cargo-leptos.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: String,
+
+    /// Failed code attempts an account may make; the next failure disables it.
+    #[arg(long, env = "REFERRAL_GATE_MAX_RETRIES", default_value_t = 5, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_retries: u32,
+
+    /// Failures older than this stop counting (e.g. 24h, 30m).
+    #[arg(long, env = "REFERRAL_GATE_FAILURE_WINDOW", default_value = "24h", global = true,
+          value_parser = parse_duration)]
+    pub failure_window: Duration,
+
+    /// Failed code attempts from one client address (across accounts) before it is blocked.
+    #[arg(long, env = "REFERRAL_GATE_IP_MAX_FAILURES", default_value_t = 20, global = true,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub ip_max_failures: u32,
+
+    /// Window for counting an address's failures; also its first block's length.
+    #[arg(long, env = "REFERRAL_GATE_IP_WINDOW", default_value = "1h", global = true,
+          value_parser = parse_duration)]
+    pub ip_window: Duration,
+
+    /// Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed.
+    #[arg(
+        long,
+        env = "REFERRAL_GATE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Contact address shown to users who have no referral code.
+    #[arg(
+        long,
+        env = "REFERRAL_GATE_CONTACT",
+        default_value = "admin@example.com",
+        global = true
+    )]
+    pub contact: String,
+
+    /// Mark cookies Secure (set this when serving over HTTPS).
+    #[arg(long, env = "REFERRAL_GATE_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+
+    /// Secret for hashing referral codes; default: generated into the data folder.
+    /// Instances sharing a database must share it.
+    #[arg(
+        long,
+        env = "REFERRAL_GATE_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret: Option<String>,
+
+    /// Log format: text or json.
+    #[arg(long, env = "REFERRAL_GATE_LOG_FORMAT", default_value = "text", global = true,
+          value_parser = ["text", "json"])]
+    pub log_format: String,
+}
+
+impl Settings {
+    pub fn policy(&self) -> Policy {
+        Policy {
+            max_retries: self.max_retries,
+            failure_window: self.failure_window,
+            ip_max_failures: self.ip_max_failures,
+            ip_window: self.ip_window,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("referral-gate.db").display()
+            ),
+        }
+    }
+}
+
+/// Durations such as `24h`, `30m`, `7d`, `90s` (humantime syntax).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (try e.g. 24h, 30m, 7d)"))?;
+    if d.is_zero() {
+        return Err("must be longer than zero".into());
+    }
+    Ok(d)
+}

@@ -1,0 +1,56 @@
+//! The `Directory` port: who a user is, and disabling them. `local` is the embedded
+//! default; a Cognito adapter plugs in behind the same trait.
+
+pub mod local;
+
+pub use local::LocalDirectory;
+
+use async_trait::async_trait;
+
+use crate::domain::{Password, Username};
+
+/// A signed-in user as the directory knows them.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// Stable id (local: `local:NAME`; Cognito: the `sub`).
+    pub subject: String,
+    pub username: String,
+    pub is_admin: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Unknown user or wrong password: one answer for both.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("account disabled")]
+    Disabled,
+    #[error("directory unavailable: {0}")]
+    Unavailable(anyhow::Error),
+}
+
+/// A delivery that failed: retrying may help (`Transient`) or cannot (`Permanent`).
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("transient: {0}")]
+    Transient(String),
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+#[async_trait]
+pub trait Directory: Send + Sync {
+    /// `true` for the local directory, whose sign-in the app throttles itself.
+    fn is_local(&self) -> bool;
+    async fn authenticate(
+        &self,
+        username: &Username,
+        password: &Password,
+    ) -> Result<Identity, AuthError>;
+    /// Disables the account; doing it twice is harmless.
+    async fn disable(&self, subject: &str, username: &str) -> Result<(), DeliveryError>;
+    /// Ends the account's sessions held by the directory (tokens); harmless twice.
+    async fn sign_out_everywhere(&self, subject: &str, username: &str)
+        -> Result<(), DeliveryError>;
+    async fn enable(&self, subject: &str, username: &str) -> Result<(), DeliveryError>;
+}

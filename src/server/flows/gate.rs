@@ -1,0 +1,95 @@
+//! Submitting a referral code: the session and page side of the gate service.
+
+use crate::{
+    domain::{Flash, GateOutcome, Page, ReferralCode},
+    error::AppError,
+    server::{
+        gate::{self, Refusal},
+        request::{internal, Request},
+        session,
+    },
+};
+
+pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> {
+    let (user, account) = match session::require(&req.state, &req.session).await {
+        Err(AppError::AccountDisabled) => {
+            leptos_axum::redirect("/sign-in");
+            return Err(AppError::AccountDisabled);
+        }
+        other => other?,
+    };
+    if account.admitted {
+        leptos_axum::redirect("/form");
+        return Ok(GateOutcome::Admitted);
+    }
+    let code = match ReferralCode::parse(code) {
+        Ok(code) => code,
+        Err(e) => {
+            session::set_flash(
+                &req.session,
+                Page::Gate,
+                Flash::CodeMalformed {
+                    message: e.to_string(),
+                },
+            )
+            .await?;
+            return Err(AppError::BadInput(e.to_string()));
+        }
+    };
+    let outcome = gate::submit(&req.state, &account, &req.client, &code)
+        .await
+        .map_err(internal)?;
+    match outcome {
+        Ok(GateOutcome::Admitted) => {
+            session::set_flash(&req.session, Page::Form, Flash::CodeAccepted).await?;
+            leptos_axum::redirect("/form");
+            Ok(GateOutcome::Admitted)
+        }
+        Ok(
+            rejected @ GateOutcome::Rejected {
+                failures,
+                max_retries,
+            },
+        ) => {
+            session::count_session_failure(&req.session).await?;
+            session::set_flash(
+                &req.session,
+                Page::Gate,
+                Flash::CodeRejected {
+                    failures,
+                    max_retries,
+                },
+            )
+            .await?;
+            Ok(rejected)
+        }
+        Ok(GateOutcome::Locked) => {
+            session::sign_out(&req.session).await?;
+            session::set_flash(&req.session, Page::SignIn, Flash::Locked).await?;
+            leptos_axum::redirect("/sign-in");
+            Ok(GateOutcome::Locked)
+        }
+        Err(Refusal::AddressBlocked { retry_after_secs }) => {
+            session::set_flash(
+                &req.session,
+                Page::Gate,
+                Flash::AddressBlocked { retry_after_secs },
+            )
+            .await?;
+            Err(AppError::TooManyRequests { retry_after_secs })
+        }
+        Err(Refusal::AccountLocked) => {
+            session::sign_out(&req.session).await?;
+            session::set_flash(
+                &req.session,
+                Page::SignIn,
+                Flash::AccountDisabled {
+                    username: user.username,
+                },
+            )
+            .await?;
+            leptos_axum::redirect("/sign-in");
+            Err(AppError::AccountDisabled)
+        }
+    }
+}

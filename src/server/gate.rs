@@ -1,0 +1,153 @@
+//! The gate's service: refuse what the policy forbids, evaluate the code, count,
+//! lock. The counting happens in the store's atomic operations; the decisions in the
+//! guard; here they are put in order.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::{
+    alerts::{Alert, AlertEvent},
+    client::ClientInfo,
+    clock::{format_utc, Millis},
+    guard::{retry_after_secs, Verdict},
+    state::AppState,
+    store::{
+        AccountState, AttemptOutcome, Claim, LockoutActions, OutboxKind, Redemption, ThrottleState,
+    },
+};
+use crate::domain::{GateOutcome, ReferralCode};
+
+/// How long a request that locked an account waits for the outbox delivery before it
+/// answers; the worker retries whatever did not go through.
+const DELIVERY_WAIT: Duration = Duration::from_secs(3);
+
+/// Attempts that are not evaluated at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    AddressBlocked { retry_after_secs: u64 },
+    AccountLocked,
+}
+
+pub fn address_key(client: &ClientInfo) -> String {
+    format!("gate:addr:{}", client.address)
+}
+
+pub async fn submit(
+    state: &AppState,
+    account: &AccountState,
+    client: &ClientInfo,
+    code: &ReferralCode,
+) -> anyhow::Result<Result<GateOutcome, Refusal>> {
+    let store = &state.store;
+    let policy = &state.policy;
+    let now = state.clock.now();
+    let address = client.address.to_string();
+    let ua = client.user_agent.as_deref();
+    let record = |outcome| store.record_attempt(&account.subject, &address, ua, outcome, now);
+
+    if let ThrottleState::Blocked(until) = store.throttle_state(&address_key(client), now).await? {
+        record(AttemptOutcome::RefusedAddress).await?;
+        return Ok(Err(Refusal::AddressBlocked {
+            retry_after_secs: retry_after_secs(until, now),
+        }));
+    }
+    let failures = match store
+        .claim_attempt(
+            &account.subject,
+            now,
+            policy.failure_cutoff(now),
+            policy.claim_ceiling(),
+        )
+        .await?
+    {
+        Claim::Granted(n) => n,
+        Claim::Locked | Claim::Exhausted => {
+            record(AttemptOutcome::RefusedLocked).await?;
+            return Ok(Err(Refusal::AccountLocked));
+        }
+    };
+    if store
+        .redeem_code(&state.secret.digest(code), &account.subject, now)
+        .await?
+        == Redemption::Admitted
+    {
+        record(AttemptOutcome::Admitted).await?;
+        tracing::info!(subject = %account.subject, "referral code accepted");
+        return Ok(Ok(GateOutcome::Admitted));
+    }
+    store
+        .throttle_failure(&address_key(client), policy.address_limit(), now)
+        .await?;
+    match policy.after_wrong_code(failures) {
+        Verdict::Warn { failures, .. } => {
+            record(AttemptOutcome::Invalid).await?;
+            Ok(Ok(GateOutcome::Rejected {
+                failures,
+                max_retries: policy.max_retries,
+            }))
+        }
+        Verdict::Lock => {
+            record(AttemptOutcome::Locked).await?;
+            lock(state, account, client, failures, now).await?;
+            Ok(Ok(GateOutcome::Locked))
+        }
+    }
+}
+
+/// Locks the account and queues the directory and alert actions in one transaction,
+/// then tries to deliver them at once, waiting only briefly.
+async fn lock(
+    state: &AppState,
+    account: &AccountState,
+    client: &ClientInfo,
+    failures: u32,
+    now: Millis,
+) -> anyhow::Result<()> {
+    let target = json!({ "subject": account.subject, "username": account.username });
+    let alert = Alert {
+        event: AlertEvent::AccountDisabled,
+        subject: account.subject.clone(),
+        username: account.username.clone(),
+        failures,
+        address: client.address.to_string(),
+        user_agent: client.user_agent.clone(),
+        at: format_utc(now),
+        instance: state.instance.clone(),
+    };
+    let key = |action: &str| format!("lockout:{}:{now}:{action}", account.subject);
+    let rows = vec![
+        (OutboxKind::DisableUser, key("disable"), target.clone()),
+        (OutboxKind::SignOutEverywhere, key("sign_out"), target),
+        (
+            OutboxKind::Alert,
+            key("alert"),
+            serde_json::to_value(&alert)?,
+        ),
+    ];
+    let actions = LockoutActions {
+        rows: rows
+            .into_iter()
+            .map(|(kind, k, p)| super::store::NewOutboxRow {
+                idempotency_key: k,
+                kind,
+                payload: p,
+            })
+            .collect(),
+    };
+    let Some(ids) = state
+        .store
+        .lock_account(&account.subject, now, actions)
+        .await?
+    else {
+        return Ok(()); // another request locked it first and queued the actions
+    };
+    tracing::warn!(subject = %account.subject, username = %account.username, failures, address = %client.address, "account locked");
+    if tokio::time::timeout(DELIVERY_WAIT, state.outbox.deliver(Some(&ids)))
+        .await
+        .is_err()
+    {
+        tracing::warn!(subject = %account.subject, "lockout delivery still running; the outbox worker will finish it");
+    }
+    Ok(())
+}

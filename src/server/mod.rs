@@ -1,0 +1,20 @@
+//! Everything that runs only on the server (never compiled to wasm).
+
+pub mod alerts;
+pub mod cli;
+pub mod client;
+pub mod clock;
+pub mod codes;
+pub mod config;
+pub mod directory;
+pub mod flows;
+pub mod gate;
+pub mod guard;
+pub mod outbox;
+pub mod request;
+pub mod secret;
+pub mod session;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod submissions;

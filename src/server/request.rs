@@ -1,0 +1,85 @@
+//! What a server function needs from its request: the state, the session, the
+//! client, and how to answer with an error (status for scripts, redirect for forms).
+
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use leptos::prelude::{expect_context, use_context};
+use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
+
+use super::{client::ClientInfo, startup::INTERNAL_ERROR_HEADER, state::AppState};
+use crate::error::AppError;
+
+pub struct Request {
+    pub state: AppState,
+    pub session: Session,
+    pub client: ClientInfo,
+    parts: Parts,
+}
+
+impl Request {
+    pub async fn current() -> Result<Self, AppError> {
+        let state = use_context::<AppState>().ok_or_else(|| internal("no AppState in context"))?;
+        let parts =
+            use_context::<Parts>().ok_or_else(|| internal("no request parts in context"))?;
+        let session: Session = leptos_axum::extract().await.map_err(internal)?;
+        let client = ClientInfo::from_parts(&parts, &state.trusted_proxies);
+        Ok(Self {
+            state,
+            session,
+            client,
+            parts,
+        })
+    }
+
+    /// A plain (no-JavaScript) form post: the browser wants a page back, so errors end
+    /// in the usual redirect and the page shows the stored flash instead.
+    pub fn is_form_post(&self) -> bool {
+        self.parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    }
+
+    /// Sends `err` with its status to script callers (form posts keep their redirect).
+    pub fn fail(&self, err: AppError) -> AppError {
+        let opts = expect_context::<ResponseOptions>();
+        if let AppError::TooManyRequests { retry_after_secs } = err {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                opts.insert_header(header::RETRY_AFTER, v);
+            }
+        }
+        if err == AppError::Internal {
+            opts.insert_header(
+                header::HeaderName::from_static(INTERNAL_ERROR_HEADER),
+                HeaderValue::from_static("1"),
+            );
+        }
+        if !self.is_form_post() {
+            opts.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST));
+        }
+        err
+    }
+}
+
+/// Logs an internal failure; the user sees only a generic message.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "internal error");
+    AppError::Internal
+}
+
+impl Request {
+    /// A page rendered for a blocked address answers 429 with Retry-After, like the
+    /// server function that refused the code.
+    pub fn page_status(&self, flash: Option<&crate::domain::Flash>) {
+        if let Some(crate::domain::Flash::AddressBlocked { retry_after_secs }) = flash {
+            if self.is_form_post() {
+                let opts = expect_context::<ResponseOptions>();
+                opts.set_status(StatusCode::TOO_MANY_REQUESTS);
+                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    opts.insert_header(header::RETRY_AFTER, v);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Wiring: state from settings, the router, the listener.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::{limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use super::{
+    alerts::LogAlerts, clock::SystemClock, config::Settings, directory::LocalDirectory,
+    outbox::Outbox, secret::Secret, state::AppState, store::Store,
+};
+use crate::app::{shell, App};
+
+/// Header our own internal errors carry, so the API middleware can tell them from
+/// the framework's "could not decode the request" errors (both arrive as 500).
+pub const INTERNAL_ERROR_HEADER: &str = "x-referral-gate-internal";
+const FORM_BODY_LIMIT: usize = crate::domain::MAX_PHOTO_BYTES + 256 * 1024;
+const API_BODY_LIMIT: usize = 64 * 1024;
+
+/// Builds the state every command needs: the store (migrated), the secret, the ports.
+pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create data folder {}: {e}",
+            settings.data_dir.display()
+        )
+    })?;
+    let store = Store::connect(&settings.database_url()).await?;
+    let secret = Secret::load(settings.secret.as_deref(), &settings.data_dir)?;
+    let directory = LocalDirectory::new(store.clone());
+    let alerts = LogAlerts::new(store.clone());
+    let clock = Arc::new(SystemClock);
+    let outbox = Outbox::new(
+        store.clone(),
+        directory.clone(),
+        alerts.clone(),
+        clock.clone(),
+    );
+    let leptos_options = LeptosOptions::builder()
+        .output_name("referral-gate")
+        .site_root(settings.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.site_addr)
+        .build();
+    Ok(AppState {
+        leptos_options,
+        store,
+        directory,
+        alerts,
+        clock,
+        outbox,
+        policy: settings.policy(),
+        secret,
+        contact: settings.contact.clone(),
+        trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+        instance: format!(
+            "{}:{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "referral-gate".into()),
+            std::process::id()
+        ),
+    })
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let state = build_state(settings).await?;
+        let router = router(state.clone(), settings).await?;
+        let listener = tokio::net::TcpListener::bind(settings.site_addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.site_addr))?;
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM; the outbox worker runs beside it.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let worker = tokio::spawn(self.state.outbox.clone().run());
+        tracing::info!(address = %self.listener.local_addr()?, "referral-gate listening");
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        worker.abort();
+        Ok(())
+    }
+}
+
+async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> {
+    let session_store = SqliteStore::new(state.store.pool().clone())
+        .with_table_name("sessions")
+        .map_err(|e| anyhow::anyhow!(e))?;
+    session_store.migrate().await?;
+    tokio::spawn({
+        use tower_sessions::session_store::ExpiredDeletion;
+        session_store
+            .clone()
+            .continuously_delete_expired(Duration::from_secs(300))
+    });
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name("referral_gate_session")
+        .with_secure(settings.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+
+    let routes = generate_route_list(App);
+    let api = Router::new()
+        .route(
+            "/api/form/submit",
+            post(server_fn_handler).layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT)),
+        )
+        .route(
+            "/api/{*fn_name}",
+            post(server_fn_handler).layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)),
+        )
+        .layer(middleware::from_fn(api_errors));
+
+    // Pages get the state through context; server functions are routed above, with
+    // their own body limits and error mapping.
+    let pages = {
+        let ctx_state = state.clone();
+        let options = state.leptos_options.clone();
+        leptos_axum::render_route_with_context::<AppState, _>(
+            routes.clone(),
+            move || provide_context(ctx_state.clone()),
+            move || shell(options.clone()),
+        )
+    };
+    Ok(Router::new()
+        .merge(api)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_handler(routes, pages)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        ))
+        .with_state(state))
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.store.ping().await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+/// Keeps user input from ever producing a 5xx: the framework answers 500 when a
+/// request's arguments cannot be decoded; those are the client's fault (400). A
+/// multipart call without a readable boundary is refused before it reaches the
+/// decoder (which would panic on it).
+async fn api_errors(req: Request, next: Next) -> Response {
+    if req.uri().path() == "/api/form/submit" {
+        let boundary = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|ct| multer::parse_boundary(ct).ok());
+        if boundary.is_none() {
+            return plain_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "The form must be sent as multipart/form-data.",
+            );
+        }
+    }
+    let mut res = next.run(req).await;
+    let internal = res.headers_mut().remove(INTERNAL_ERROR_HEADER).is_some();
+    if res.status() == StatusCode::INTERNAL_SERVER_ERROR && !internal {
+        *res.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    res
+}
+
+fn plain_error(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::to_string(&crate::error::AppError::BadInput(message.into()))
+        .unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

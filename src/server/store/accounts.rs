@@ -1,0 +1,166 @@
+//! Per-account gate state: the failure counter, the lock, the admission.
+
+use sqlx::Row;
+
+use super::{outbox::NewOutboxRow, Store};
+use crate::server::clock::Millis;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+    pub subject: String,
+    pub username: String,
+    /// Failures within the window (older ones no longer count).
+    pub failures: u32,
+    pub locked: bool,
+    pub admitted: bool,
+}
+
+/// The result of claiming the right to evaluate one code attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Evaluate the code; if it is wrong, this is the account's failure number `n`.
+    Granted(u32),
+    /// The account is locked: nothing is evaluated.
+    Locked,
+    /// The last allowed attempt is still being evaluated by another request.
+    Exhausted,
+}
+
+/// Outbox rows written in the same transaction as a lockout.
+pub struct LockoutActions {
+    pub rows: Vec<NewOutboxRow>,
+}
+
+impl Store {
+    /// Makes sure the gate has a row for this account (first sign-in).
+    pub async fn ensure_account(
+        &self,
+        subject: &str,
+        username: &str,
+        now: Millis,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO accounts (subject, username, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (subject) DO UPDATE SET username = excluded.username",
+        )
+        .bind(subject)
+        .bind(username)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn account(
+        &self,
+        subject: &str,
+        failure_cutoff: Millis,
+    ) -> sqlx::Result<Option<AccountState>> {
+        let row = sqlx::query(
+            "SELECT a.subject, a.username,
+                    CASE WHEN a.last_failure_at >= $2 THEN a.failures ELSE 0 END AS failures,
+                    a.locked_at IS NOT NULL AS locked,
+                    EXISTS (SELECT 1 FROM admissions m WHERE m.subject = a.subject) AS admitted
+             FROM accounts a WHERE a.subject = $1",
+        )
+        .bind(subject)
+        .bind(failure_cutoff)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| AccountState {
+            subject: r.get("subject"),
+            username: r.get("username"),
+            failures: r.get::<i64, _>("failures") as u32,
+            locked: r.get("locked"),
+            admitted: r.get("admitted"),
+        }))
+    }
+
+    /// Atomically counts one more failure before the code is looked at, so parallel
+    /// requests can never evaluate more than `ceiling` codes. Failures older than the
+    /// cutoff are forgotten first. A valid code then clears the count again.
+    pub async fn claim_attempt(
+        &self,
+        subject: &str,
+        now: Millis,
+        failure_cutoff: Millis,
+        ceiling: u32,
+    ) -> sqlx::Result<Claim> {
+        let claimed: Option<i64> = sqlx::query_scalar(
+            "UPDATE accounts SET
+                 failures = CASE WHEN last_failure_at IS NULL OR last_failure_at < $3
+                                 THEN 1 ELSE failures + 1 END,
+                 last_failure_at = $2
+             WHERE subject = $1 AND locked_at IS NULL
+               AND (last_failure_at IS NULL OR last_failure_at < $3 OR failures < $4)
+             RETURNING failures",
+        )
+        .bind(subject)
+        .bind(now)
+        .bind(failure_cutoff)
+        .bind(ceiling as i64)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(n) = claimed {
+            return Ok(Claim::Granted(n as u32));
+        }
+        let locked: Option<bool> =
+            sqlx::query_scalar("SELECT locked_at IS NOT NULL FROM accounts WHERE subject = $1")
+                .bind(subject)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match locked {
+            Some(false) => Claim::Exhausted,
+            _ => Claim::Locked,
+        })
+    }
+
+    pub async fn clear_failures(&self, subject: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE accounts SET failures = 0, last_failure_at = NULL WHERE subject = $1")
+            .bind(subject)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Locks the account and queues its outbox rows in one transaction. Returns the ids
+    /// of the queued rows, or `None` when the account was already locked (another
+    /// request won), in which case nothing is queued.
+    pub async fn lock_account(
+        &self,
+        subject: &str,
+        now: Millis,
+        actions: LockoutActions,
+    ) -> sqlx::Result<Option<Vec<i64>>> {
+        let mut tx = self.pool.begin().await?;
+        let locked = sqlx::query(
+            "UPDATE accounts SET locked_at = $2 WHERE subject = $1 AND locked_at IS NULL",
+        )
+        .bind(subject)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if locked != 1 {
+            return Ok(None);
+        }
+        let mut ids = Vec::with_capacity(actions.rows.len());
+        for row in actions.rows {
+            ids.push(row.insert(&mut tx, now).await?);
+        }
+        tx.commit().await?;
+        Ok(Some(ids))
+    }
+
+    /// Lifts the lock and clears the failures (used by `users unlock`).
+    pub async fn unlock_account(&self, subject: &str) -> sqlx::Result<bool> {
+        let n = sqlx::query(
+            "UPDATE accounts SET locked_at = NULL, failures = 0, last_failure_at = NULL WHERE subject = $1",
+        )
+        .bind(subject)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+}

@@ -1,0 +1,49 @@
+//! The audit trail of code attempts: who, from where, what happened. Never the code.
+
+use super::Store;
+use crate::server::clock::Millis;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    Admitted,
+    Invalid,
+    /// The wrong code that locked the account.
+    Locked,
+    /// Not evaluated: the account was already locked or out of attempts.
+    RefusedLocked,
+    /// Not evaluated: the client address is blocked.
+    RefusedAddress,
+}
+
+impl AttemptOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admitted => "admitted",
+            Self::Invalid => "invalid",
+            Self::Locked => "locked",
+            Self::RefusedLocked => "refused_locked",
+            Self::RefusedAddress => "refused_address",
+        }
+    }
+}
+
+impl Store {
+    pub async fn record_attempt(
+        &self,
+        subject: &str,
+        address: &str,
+        user_agent: Option<&str>,
+        outcome: AttemptOutcome,
+        now: Millis,
+    ) -> sqlx::Result<()> {
+        sqlx::query("INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(subject)
+            .bind(address)
+            .bind(user_agent)
+            .bind(outcome.as_str())
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

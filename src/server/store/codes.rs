@@ -1,0 +1,141 @@
+//! Referral codes at rest (keyed hash + prefix) and their atomic redemption.
+
+use sqlx::Row;
+
+use super::Store;
+use crate::server::clock::Millis;
+
+pub struct NewCode {
+    pub digest: String,
+    pub prefix: String,
+    pub note: Option<String>,
+    pub max_uses: Option<u32>,
+    pub expires_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeRow {
+    pub id: i64,
+    pub prefix: String,
+    pub note: Option<String>,
+    pub max_uses: Option<u32>,
+    pub uses: u32,
+    pub expires_at: Option<Millis>,
+    pub revoked_at: Option<Millis>,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redemption {
+    Admitted,
+    /// Unknown, revoked, expired or used up: all look the same to the user.
+    Refused,
+}
+
+impl Store {
+    /// Inserts a code; `false` when a code with the same digest already exists.
+    pub async fn insert_code(&self, code: &NewCode, now: Millis) -> sqlx::Result<bool> {
+        let n = sqlx::query(
+            "INSERT INTO codes (digest, prefix, note, max_uses, expires_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (digest) DO NOTHING",
+        )
+        .bind(&code.digest)
+        .bind(&code.prefix)
+        .bind(&code.note)
+        .bind(code.max_uses.map(i64::from))
+        .bind(code.expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Uses the code for this account, all in one transaction: the use count only goes
+    /// up while uses remain, so a code with one use left admits exactly one account.
+    pub async fn redeem_code(
+        &self,
+        digest: &str,
+        subject: &str,
+        now: Millis,
+    ) -> sqlx::Result<Redemption> {
+        let mut tx = self.pool.begin().await?;
+        let code_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE codes SET uses = uses + 1
+             WHERE digest = $1 AND revoked_at IS NULL
+               AND (expires_at IS NULL OR expires_at > $2)
+               AND (max_uses IS NULL OR uses < max_uses)
+             RETURNING id",
+        )
+        .bind(digest)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(code_id) = code_id else {
+            return Ok(Redemption::Refused);
+        };
+        sqlx::query(
+            "INSERT INTO admissions (subject, code_id, admitted_at) VALUES ($1, $2, $3)
+             ON CONFLICT (subject) DO NOTHING",
+        )
+        .bind(subject)
+        .bind(code_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE accounts SET failures = 0, last_failure_at = NULL WHERE subject = $1")
+            .bind(subject)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Redemption::Admitted)
+    }
+
+    pub async fn list_codes(&self) -> sqlx::Result<Vec<CodeRow>> {
+        let rows = sqlx::query(
+            "SELECT id, prefix, note, max_uses, uses, expires_at, revoked_at, created_at
+             FROM codes ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| CodeRow {
+                id: r.get("id"),
+                prefix: r.get("prefix"),
+                note: r.get("note"),
+                max_uses: r.get::<Option<i64>, _>("max_uses").map(|n| n as u32),
+                uses: r.get::<i64, _>("uses") as u32,
+                expires_at: r.get("expires_at"),
+                revoked_at: r.get("revoked_at"),
+                created_at: r.get("created_at"),
+            })
+            .collect())
+    }
+
+    /// Revokes the codes matching a digest or a prefix; returns their ids.
+    pub async fn revoke_codes(
+        &self,
+        digest: Option<&str>,
+        prefix: &str,
+        now: Millis,
+    ) -> sqlx::Result<Vec<i64>> {
+        sqlx::query_scalar(
+            "UPDATE codes SET revoked_at = $3
+             WHERE revoked_at IS NULL AND (digest = $1 OR ($1 IS NULL AND prefix = $2))
+             RETURNING id",
+        )
+        .bind(digest)
+        .bind(prefix)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn codes_with_prefix(&self, prefix: &str) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE prefix = $1 AND revoked_at IS NULL")
+            .bind(prefix)
+            .fetch_one(&self.pool)
+            .await
+    }
+}

@@ -1,0 +1,187 @@
+//! Spawns the real server on a free port with a temporary data folder, and talks to it
+//! over HTTP like a browser would (cookies kept, redirects not followed).
+#![allow(dead_code)]
+
+use clap::Parser;
+use referral_gate::{
+    domain::{Password, ReferralCode},
+    server::{
+        cli::Cli,
+        codes::{self, CodeSpec},
+        directory::local::hash_password,
+        startup::Application,
+        state::AppState,
+    },
+};
+use reqwest::{header, redirect::Policy, Client, Response, StatusCode};
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    _data: tempfile::TempDir,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the app with extra command-line settings, e.g. `["--max-retries", "2"]`.
+pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut args = vec![
+        "referral-gate".to_owned(),
+        "--data-dir".into(),
+        data.path().display().to_string(),
+        "--site-addr".into(),
+        "127.0.0.1:0".into(),
+        "--contact".into(),
+        "invites@example.org".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let cli = Cli::try_parse_from(args).expect("settings");
+    let app = Application::build(&cli.settings).await.expect("app builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        state,
+        _data: data,
+    }
+}
+
+impl TestApp {
+    pub async fn add_user(&self, name: &str) {
+        let hash = hash_password(&Password::parse(PASSWORD.into()).unwrap()).unwrap();
+        self.state
+            .store
+            .upsert_local_user(name, &hash, false, self.state.clock.now())
+            .await
+            .unwrap();
+    }
+
+    pub async fn create_code(&self, max_uses: Option<u32>) -> ReferralCode {
+        let spec = CodeSpec {
+            max_uses,
+            expires_in: None,
+            note: None,
+        };
+        codes::create(
+            &self.state.store,
+            &self.state.secret,
+            None,
+            &spec,
+            self.state.clock.now(),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// A fresh "browser": its own cookie jar.
+    pub fn browser(&self) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            base: self.base.clone(),
+        }
+    }
+
+    /// A user added and signed in, in a fresh browser.
+    pub async fn signed_in(&self, name: &str) -> Browser {
+        self.add_user(name).await;
+        let b = self.browser();
+        let res = b.sign_in(name, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-in of {name}");
+        b
+    }
+
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.state.store.pool())
+            .await
+            .unwrap()
+    }
+}
+
+#[derive(Clone)]
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Calls a server function as the hydrated app does (urlencoded in, JSON out).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(endpoint))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form as a browser without JavaScript does.
+    pub async fn post_page(
+        &self,
+        endpoint: &str,
+        referer: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
+        self.client
+            .post(self.url(endpoint))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, self.url(referer))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let res = self
+            .client
+            .get(self.url(path))
+            .header(header::ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body = res.text().await.unwrap();
+        (status, location.unwrap_or(body))
+    }
+
+    pub async fn sign_in(&self, name: &str, password: &str) -> Response {
+        self.call(
+            "/api/auth/sign-in",
+            &[("username", name), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn submit_code(&self, code: &str) -> Response {
+        self.call("/api/gate/submit", &[("code", code)]).await
+    }
+}
+
+/// A tiny valid PNG (1×1).
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x60, 0x00, 0x02, 0x00,
+    0x00, 0x05, 0x00, 0x01, 0xE9, 0xFA, 0xDC, 0xD8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44,
+    0xAE, 0x42, 0x60, 0x82,
+];
