@@ -30,6 +30,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Marks the page once hydrated, so tests (and curious users) can tell the two modes apart.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     // Async SSR: each page's data (and its redirects and status) is settled before the
     // response starts, so plain form posts land on a complete page.
     view! {

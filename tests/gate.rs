@@ -199,7 +199,7 @@ async fn a_valid_code_admits_for_good_and_clears_failures() {
     // Typed in lower case with spaces: still the same code.
     let typed = code.to_string().to_lowercase().replace('-', " ");
     let res = b.submit_code(&typed).await;
-    assert_eq!(res.headers().get("serverfnredirect").is_some(), true);
+    assert!(res.headers().contains_key("serverfnredirect"));
     assert_eq!(
         res.json::<GateOutcome>().await.unwrap(),
         GateOutcome::Admitted
@@ -323,4 +323,19 @@ async fn the_code_is_never_stored() {
     assert!(sessions
         .iter()
         .all(|s| !String::from_utf8_lossy(s).contains("ETGU")));
+}
+
+#[tokio::test]
+async fn without_javascript_a_refusal_lands_back_on_its_page_without_error_noise() {
+    let app = spawn_app().await;
+    let b = app.signed_in("leo").await;
+    let res = b.post_page("/api/gate/submit", "/gate?x=1", &[("code", "!!")]).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], "/gate");
+    let (_, html) = b.page("/gate").await;
+    assert!(html.contains("A referral code has 6 to 32 letters and digits"), "{html}");
+    // A foreign Referer never becomes the redirect target.
+    let res = b.post_page("/api/gate/submit", "//evil.example/", &[("code", "!!")]).await;
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with('/') && !location.starts_with("//"), "{location}");
 }

@@ -65,7 +65,8 @@ pub struct Settings {
         long,
         env = "REFERRAL_GATE_TRUSTED_PROXIES",
         value_delimiter = ',',
-        global = true
+        global = true,
+        value_parser = parse_proxy
     )]
     pub trusted_proxies: Vec<IpNet>,
 
@@ -79,7 +80,8 @@ pub struct Settings {
     pub contact: String,
 
     /// Mark cookies Secure (set this when serving over HTTPS).
-    #[arg(long, env = "REFERRAL_GATE_SECURE_COOKIES", global = true)]
+    #[arg(long, env = "REFERRAL_GATE_SECURE_COOKIES", global = true,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub secure_cookies: bool,
 
     /// Secret for hashing referral codes; default: generated into the data folder.
@@ -126,4 +128,27 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err("must be longer than zero".into());
     }
     Ok(d)
+}
+
+/// A proxy as an address (`10.0.0.1`) or a network (`10.0.0.0/8`).
+pub fn parse_proxy(s: &str) -> Result<IpNet, String> {
+    let s = s.trim();
+    s.parse::<IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("`{s}` is not an IP address or CIDR network"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxies_and_durations() {
+        assert_eq!(parse_proxy("10.0.0.1").unwrap().to_string(), "10.0.0.1/32");
+        assert_eq!(parse_proxy(" 10.0.0.0/8").unwrap().to_string(), "10.0.0.0/8");
+        assert!(parse_proxy("proxy.local").is_err());
+        assert_eq!(parse_duration("30m").unwrap(), Duration::from_secs(1800));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
 }

@@ -145,7 +145,7 @@ mod tests {
     fn backoff_grows_and_is_capped() {
         for attempts in 0..40 {
             let ms = super::backoff(attempts);
-            assert!(ms >= 500 && ms <= 3_600_000, "{attempts}: {ms}");
+            assert!((500..=3_600_000).contains(&ms), "{attempts}: {ms}");
         }
         assert!(super::backoff(10) > super::backoff(1));
     }

@@ -33,7 +33,7 @@ impl Request {
 
     /// A plain (no-JavaScript) form post: the browser wants a page back, so errors end
     /// in the usual redirect and the page shows the stored flash instead.
-    pub fn is_form_post(&self) -> bool {
+    pub fn wants_html(&self) -> bool {
         self.parts
             .headers
             .get(header::ACCEPT)
@@ -55,10 +55,29 @@ impl Request {
                 HeaderValue::from_static("1"),
             );
         }
-        if !self.is_form_post() {
+        if self.wants_html() {
+            // Back to the page the form was on, without the framework's `__err` query:
+            // the page shows the stored flash instead.
+            let redirected = opts.0.read().map(|p| p.headers.contains_key(header::LOCATION)).unwrap_or(true);
+            if !redirected {
+                leptos_axum::redirect(&self.referer_path());
+            }
+        } else {
             opts.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST));
         }
         err
+    }
+
+    /// The path of the Referer (never another site), or `/`.
+    fn referer_path(&self) -> String {
+        self.parts
+            .headers
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|r| r.parse::<axum::http::Uri>().ok())
+            .map(|uri| uri.path().to_owned())
+            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+            .unwrap_or_else(|| "/".into())
     }
 }
 
@@ -73,7 +92,7 @@ impl Request {
     /// server function that refused the code.
     pub fn page_status(&self, flash: Option<&crate::domain::Flash>) {
         if let Some(crate::domain::Flash::AddressBlocked { retry_after_secs }) = flash {
-            if self.is_form_post() {
+            if self.wants_html() {
                 let opts = expect_context::<ResponseOptions>();
                 opts.set_status(StatusCode::TOO_MANY_REQUESTS);
                 if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {

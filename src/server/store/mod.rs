@@ -27,6 +27,10 @@ pub struct Store {
 
 impl Store {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            url.starts_with("sqlite:"),
+            "DATABASE_URL must be a sqlite: address for now (PostgreSQL support is planned)"
+        );
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)

@@ -1,0 +1,54 @@
+import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// The server under test: the built binary, its own data folder and port.
+// scripts/test.sh sets these; the defaults suit `cargo leptos build` in the repo.
+process.env.E2E_BIN ??= path.resolve(__dirname, "../target/debug/referral-gate");
+process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "referral-gate-e2e-"));
+process.env.E2E_PORT ??= "3100";
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: `"${process.env.E2E_BIN}" serve`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      REFERRAL_GATE_DATA_DIR: process.env.E2E_DATA_DIR,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${process.env.E2E_PORT}`,
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.resolve(__dirname, "../target/site"),
+      REFERRAL_GATE_CONTACT: "invites@example.org",
+      // Every test signs in from 127.0.0.1; the per-address block is tested over HTTP.
+      REFERRAL_GATE_IP_MAX_FAILURES: "1000",
+    },
+  },
+});
