@@ -329,13 +329,23 @@ async fn the_code_is_never_stored() {
 async fn without_javascript_a_refusal_lands_back_on_its_page_without_error_noise() {
     let app = spawn_app().await;
     let b = app.signed_in("leo").await;
-    let res = b.post_page("/api/gate/submit", "/gate?x=1", &[("code", "!!")]).await;
+    let res = b
+        .post_page("/api/gate/submit", "/gate?x=1", &[("code", "!!")])
+        .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(res.headers()["location"], "/gate");
     let (_, html) = b.page("/gate").await;
-    assert!(html.contains("A referral code has 6 to 32 letters and digits"), "{html}");
+    assert!(
+        html.contains("A referral code has 6 to 32 letters and digits"),
+        "{html}"
+    );
     // A foreign Referer never becomes the redirect target.
-    let res = b.post_page("/api/gate/submit", "//evil.example/", &[("code", "!!")]).await;
+    let res = b
+        .post_page("/api/gate/submit", "//evil.example/", &[("code", "!!")])
+        .await;
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with('/') && !location.starts_with("//"), "{location}");
+    assert!(
+        location.starts_with('/') && !location.starts_with("//"),
+        "{location}"
+    );
 }

@@ -145,7 +145,10 @@ mod tests {
     #[test]
     fn proxies_and_durations() {
         assert_eq!(parse_proxy("10.0.0.1").unwrap().to_string(), "10.0.0.1/32");
-        assert_eq!(parse_proxy(" 10.0.0.0/8").unwrap().to_string(), "10.0.0.0/8");
+        assert_eq!(
+            parse_proxy(" 10.0.0.0/8").unwrap().to_string(),
+            "10.0.0.0/8"
+        );
         assert!(parse_proxy("proxy.local").is_err());
         assert_eq!(parse_duration("30m").unwrap(), Duration::from_secs(1800));
         assert!(parse_duration("0s").is_err());

@@ -58,7 +58,11 @@ impl Request {
         if self.wants_html() {
             // Back to the page the form was on, without the framework's `__err` query:
             // the page shows the stored flash instead.
-            let redirected = opts.0.read().map(|p| p.headers.contains_key(header::LOCATION)).unwrap_or(true);
+            let redirected = opts
+                .0
+                .read()
+                .map(|p| p.headers.contains_key(header::LOCATION))
+                .unwrap_or(true);
             if !redirected {
                 leptos_axum::redirect(&self.referer_path());
             }
