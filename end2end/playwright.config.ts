@@ -49,6 +49,7 @@ export default defineConfig({
       REFERRAL_GATE_CONTACT: "invites@example.org",
       // Every test signs in from 127.0.0.1; the per-address block is tested over HTTP.
       REFERRAL_GATE_IP_MAX_FAILURES: "1000",
+      RUST_LOG: "error",
     },
   },
 });

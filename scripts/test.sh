@@ -24,8 +24,8 @@ set +e
 (cd end2end && E2E_BIN="$TARGET_DIR/debug/referral-gate" E2E_DATA_DIR="$data" npx playwright test) 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE '^ +[0-9]+ passed' "$log" | grep -oE '[0-9]+' | tail -1)
-failed=$(grep -oE '^ +[0-9]+ failed' "$log" | grep -oE '[0-9]+' | tail -1)
+passed=$(grep -oE '^ +[0-9]+ passed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+failed=$(grep -oE '^ +[0-9]+ failed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
 echo "${passed:-0} passed, ${failed:-0} failed"
 rm -rf "$data" "$log"
 exit "$status"

@@ -6,14 +6,13 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use super::{
-    alerts::{Alert, AlertEvent},
+    accounts,
     clock::format_utc,
     codes::{self, CodeSpec},
     config::{parse_duration, Settings},
     directory::local::hash_password,
     startup::{build_state, Application},
     state::AppState,
-    store::{NewOutboxRow, OutboxKind},
 };
 use crate::domain::{Password, ReferralCode, Username};
 
@@ -145,39 +144,7 @@ async fn users(state: &AppState, cmd: UsersCommand) -> anyhow::Result<()> {
         }
         UsersCommand::Unlock { name } => {
             let name = Username::parse(&name).map_err(anyhow::Error::msg)?;
-            let user = state
-                .store
-                .local_user(name.as_str())
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no user named {name}"))?;
-            state
-                .directory
-                .enable(&user.subject, &user.username)
-                .await?;
-            state.store.unlock_account(&user.subject).await?;
-            let now = state.clock.now();
-            let alert = Alert {
-                event: AlertEvent::AccountUnlocked,
-                subject: user.subject.clone(),
-                username: user.username.clone(),
-                failures: 0,
-                address: "command line".into(),
-                user_agent: None,
-                at: format_utc(now),
-                instance: state.instance.clone(),
-            };
-            let id = state
-                .store
-                .enqueue(
-                    NewOutboxRow {
-                        idempotency_key: format!("unlock:{}:{now}", user.subject),
-                        kind: OutboxKind::Alert,
-                        payload: serde_json::to_value(&alert)?,
-                    },
-                    now,
-                )
-                .await?;
-            state.outbox.deliver(Some(&[id])).await;
+            accounts::unlock(state, &name, "command line").await?;
             println!("user {name} unlocked");
             Ok(())
         }

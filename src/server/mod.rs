@@ -1,5 +1,6 @@
 //! Everything that runs only on the server (never compiled to wasm).
 
+pub mod accounts;
 pub mod alerts;
 pub mod cli;
 pub mod client;

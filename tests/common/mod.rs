@@ -18,7 +18,9 @@ use reqwest::{header, redirect::Policy, Client, Response, StatusCode};
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
-    _data: tempfile::TempDir,
+    pub data_dir: std::path::PathBuf,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _data: Option<tempfile::TempDir>,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -30,29 +32,62 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app with extra command-line settings, e.g. `["--max-retries", "2"]`.
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let data = tempfile::tempdir().expect("temp dir");
+    let mut app = spawn_app_in(data.path(), extra).await;
+    app._data = Some(data);
+    app
+}
+
+pub fn settings(
+    data_dir: &std::path::Path,
+    extra: &[&str],
+) -> referral_gate::server::config::Settings {
     let mut args = vec![
         "referral-gate".to_owned(),
         "--data-dir".into(),
-        data.path().display().to_string(),
+        data_dir.display().to_string(),
         "--site-addr".into(),
         "127.0.0.1:0".into(),
         "--contact".into(),
         "invites@example.org".into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let cli = Cli::try_parse_from(args).expect("settings");
-    let app = Application::build(&cli.settings).await.expect("app builds");
+    Cli::try_parse_from(args).expect("settings").settings
+}
+
+/// Starts the app on an existing data folder (to test what survives a restart).
+pub async fn spawn_app_in(data_dir: &std::path::Path, extra: &[&str]) -> TestApp {
+    let app = Application::build(&settings(data_dir, extra))
+        .await
+        .expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    let server = tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
         state,
-        _data: data,
+        data_dir: data_dir.to_owned(),
+        server,
+        _data: None,
     }
 }
 
 impl TestApp {
+    /// Stops serving (the data folder stays).
+    pub fn stop(&self) {
+        self.server.abort();
+    }
+
+    /// Waits until `sql` yields `want`, for work done in the background (the outbox).
+    pub async fn eventually(&self, sql: &str, want: i64) {
+        for _ in 0..100 {
+            if self.scalar(sql).await == want {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(self.scalar(sql).await, want, "{sql}");
+    }
+
     pub async fn add_user(&self, name: &str) {
         let hash = hash_password(&Password::parse(PASSWORD.into()).unwrap()).unwrap();
         self.state
