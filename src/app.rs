@@ -7,7 +7,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::pages::{FormPage, GatePage, HomePage, NotFound, ReceivedPage, SignInPage};
+use crate::pages::{FormPage, GatePage, HomePage, NewPasswordPage, NotFound, ReceivedPage, SignInPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in/new-password") view=NewPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/gate") view=GatePage ssr=SsrMode::Async />
                     <Route path=path!("/form") view=FormPage ssr=SsrMode::Async />
                     <Route path=path!("/form/received") view=ReceivedPage ssr=SsrMode::Async />

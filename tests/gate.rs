@@ -18,58 +18,30 @@ async fn twenty_parallel_wrong_codes_lock_exactly_once() {
     let mut locked = 0;
     for res in responses {
         let status = res.status();
-        assert!(
-            status.is_success() || status.is_client_error(),
-            "status {status}"
-        );
+        assert!(status.is_success() || status.is_client_error(), "status {status}");
         if status.is_success() && res.json::<GateOutcome>().await.unwrap() == GateOutcome::Locked {
             locked += 1;
         }
     }
     assert_eq!(locked, 1, "exactly one request locks the account");
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM accounts WHERE locked_at IS NOT NULL")
-            .await,
-        1
-    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM accounts WHERE locked_at IS NOT NULL").await, 1);
     for kind in ["disable_user", "sign_out_everywhere", "alert"] {
-        let n = app
-            .scalar(&format!(
-                "SELECT COUNT(*) FROM outbox WHERE kind = '{kind}'"
-            ))
-            .await;
+        let n = app.scalar(&format!("SELECT COUNT(*) FROM outbox WHERE kind = '{kind}'")).await;
         assert_eq!(n, 1, "one {kind} row");
     }
     // Six codes were looked at (five warnings and the one that locked); the rest were
     // refused without evaluation.
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome IN ('invalid', 'locked')")
-            .await,
-        6
-    );
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome = 'refused_locked'")
-            .await,
-        14
-    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome IN ('invalid', 'locked')").await, 6);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome = 'refused_locked'").await, 14);
 
     // The lockout request delivered at once: disabled in the directory, one alert.
     app.state.outbox.deliver(None).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'done'").await, 3);
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'done'")
-            .await,
-        3
-    );
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM local_users WHERE username = 'mallory' AND enabled = 0")
-            .await,
+        app.scalar("SELECT COUNT(*) FROM local_users WHERE username = 'mallory' AND enabled = 0").await,
         1
     );
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM alerts WHERE event = 'account_disabled'")
-            .await,
-        1
-    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alerts WHERE event = 'account_disabled'").await, 1);
 
     // Signing in again is refused with the disabled message.
     let again = app.browser();
@@ -84,34 +56,16 @@ async fn a_fresh_browser_does_not_reset_the_count() {
     let first = app.signed_in("carol").await;
     for k in 1..=3 {
         let outcome: GateOutcome = first.submit_code(WRONG).await.json().await.unwrap();
-        assert_eq!(
-            outcome,
-            GateOutcome::Rejected {
-                failures: k,
-                max_retries: 5
-            }
-        );
+        assert_eq!(outcome, GateOutcome::Rejected { failures: k, max_retries: 5 });
     }
     // Cookies cleared: a new browser, a new session.
     let second = app.browser();
-    assert_eq!(
-        second.sign_in("carol", PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(second.sign_in("carol", PASSWORD).await.status(), StatusCode::OK);
     let outcome: GateOutcome = second.submit_code(WRONG).await.json().await.unwrap();
-    assert_eq!(
-        outcome,
-        GateOutcome::Rejected {
-            failures: 4,
-            max_retries: 5
-        }
-    );
+    assert_eq!(outcome, GateOutcome::Rejected { failures: 4, max_retries: 5 });
     let (status, html) = second.page("/gate").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        html.contains("Invalid attempt count: 4. You have 1 attempts left."),
-        "{html}"
-    );
+    assert!(html.contains("Invalid attempt count: 4. You have 1 attempts left."), "{html}");
     assert!(html.contains("Referral code is invalid. If you do not have a referral code, please write to us at invites@example.org."));
 }
 
@@ -123,22 +77,13 @@ async fn messages_count_down_and_warn_before_the_lock() {
         b.submit_code(WRONG).await;
     }
     let (_, html) = b.page("/gate").await;
-    assert!(
-        html.contains("Invalid attempt count: 5. You have 0 attempts left."),
-        "{html}"
-    );
+    assert!(html.contains("Invalid attempt count: 5. You have 0 attempts left."), "{html}");
     assert!(html.contains("One more invalid code will disable your account."));
     assert!(html.contains("You have 5 retries to enter the correct referral code."));
     let res = b.submit_code(WRONG).await;
-    assert_eq!(
-        res.json::<GateOutcome>().await.unwrap(),
-        GateOutcome::Locked
-    );
+    assert_eq!(res.json::<GateOutcome>().await.unwrap(), GateOutcome::Locked);
     let (_, html) = b.page("/sign-in").await;
-    assert!(
-        html.contains("You have exceeded the maximum number of retries."),
-        "{html}"
-    );
+    assert!(html.contains("You have exceeded the maximum number of retries."), "{html}");
     assert!(html.contains("Your account has been disabled. Please contact the administrator."));
 }
 
@@ -147,10 +92,7 @@ async fn a_lockout_refuses_the_accounts_other_sessions_at_once() {
     let app = spawn_app().await;
     let attacker = app.signed_in("erin").await;
     let other = app.browser();
-    assert_eq!(
-        other.sign_in("erin", PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(other.sign_in("erin", PASSWORD).await.status(), StatusCode::OK);
     for _ in 0..6 {
         attacker.submit_code(WRONG).await;
     }
@@ -160,11 +102,7 @@ async fn a_lockout_refuses_the_accounts_other_sessions_at_once() {
     assert_eq!(status, StatusCode::FOUND);
     assert_eq!(location, "/sign-in");
     // Nothing past the lock was evaluated.
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome IN ('invalid', 'locked')")
-            .await,
-        6
-    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome IN ('invalid', 'locked')").await, 6);
 }
 
 #[tokio::test]
@@ -174,18 +112,8 @@ async fn a_code_with_one_use_left_admits_exactly_one_account() {
     let a = app.signed_in("frank").await;
     let b = app.signed_in("grace").await;
     let (ra, rb) = tokio::join!(a.submit_code(&code), b.submit_code(&code));
-    let outcomes = [
-        ra.json::<GateOutcome>().await.unwrap(),
-        rb.json::<GateOutcome>().await.unwrap(),
-    ];
-    assert_eq!(
-        outcomes
-            .iter()
-            .filter(|o| **o == GateOutcome::Admitted)
-            .count(),
-        1,
-        "{outcomes:?}"
-    );
+    let outcomes = [ra.json::<GateOutcome>().await.unwrap(), rb.json::<GateOutcome>().await.unwrap()];
+    assert_eq!(outcomes.iter().filter(|o| **o == GateOutcome::Admitted).count(), 1, "{outcomes:?}");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM admissions").await, 1);
     assert_eq!(app.scalar("SELECT uses FROM codes").await, 1);
 }
@@ -200,21 +128,11 @@ async fn a_valid_code_admits_for_good_and_clears_failures() {
     let typed = code.to_string().to_lowercase().replace('-', " ");
     let res = b.submit_code(&typed).await;
     assert!(res.headers().contains_key("serverfnredirect"));
-    assert_eq!(
-        res.json::<GateOutcome>().await.unwrap(),
-        GateOutcome::Admitted
-    );
-    assert_eq!(
-        app.scalar("SELECT failures FROM accounts WHERE username = 'heidi'")
-            .await,
-        0
-    );
+    assert_eq!(res.json::<GateOutcome>().await.unwrap(), GateOutcome::Admitted);
+    assert_eq!(app.scalar("SELECT failures FROM accounts WHERE username = 'heidi'").await, 0);
     let (status, html) = b.page("/form").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        html.contains("Referral code is correct. Please enter your details below."),
-        "{html}"
-    );
+    assert!(html.contains("Referral code is correct. Please enter your details below."), "{html}");
     // A new session goes straight to the form.
     let later = app.browser();
     let res = later.sign_in("heidi", PASSWORD).await;
@@ -236,19 +154,8 @@ async fn revoked_expired_and_used_up_codes_are_refused() {
     .await
     .unwrap();
     let b = app.signed_in("ivan").await;
-    let outcome: GateOutcome = b
-        .submit_code(&revoked.to_string())
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        outcome,
-        GateOutcome::Rejected {
-            failures: 1,
-            max_retries: 5
-        }
-    );
+    let outcome: GateOutcome = b.submit_code(&revoked.to_string()).await.json().await.unwrap();
+    assert_eq!(outcome, GateOutcome::Rejected { failures: 1, max_retries: 5 });
 }
 
 #[tokio::test]
@@ -263,38 +170,22 @@ async fn an_address_with_too_many_failures_is_blocked_with_429() {
     // Even the right code is not looked at while the address is blocked.
     let res = b.submit_code(&code).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 3000 && retry <= 3600, "{retry}");
     let (status, html) = b.page("/gate").await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        html.contains("Too many invalid codes have come from your network."),
-        "{html}"
-    );
+    assert!(html.contains("Too many invalid codes have come from your network."), "{html}");
     // The address block never locks anyone.
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM accounts WHERE locked_at IS NOT NULL")
-            .await,
-        0
-    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM accounts WHERE locked_at IS NOT NULL").await, 0);
 }
 
 #[tokio::test]
 async fn without_javascript_a_wrong_code_lands_on_the_gate_with_its_messages() {
     let app = spawn_app().await;
     let b = app.signed_in("judy").await;
-    let res = b
-        .post_page("/api/gate/submit", "/gate", &[("code", WRONG)])
-        .await;
+    let res = b.post_page("/api/gate/submit", "/gate", &[("code", WRONG)]).await;
     assert_eq!(res.status(), StatusCode::FOUND);
-    assert!(res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .starts_with(&b.url("/gate")));
+    assert!(res.headers()["location"].to_str().unwrap().starts_with(&b.url("/gate")));
     let (_, html) = b.page("/gate").await;
     assert!(html.contains("Referral code is invalid."));
     assert!(html.contains("Invalid attempt count: 1. You have 4 attempts left."));
@@ -316,36 +207,22 @@ async fn the_code_is_never_stored() {
     .await
     .unwrap();
     assert!(!dump.concat().contains("SECR"));
-    let sessions: Vec<Vec<u8>> = sqlx::query_scalar("SELECT data FROM sessions")
-        .fetch_all(app.state.store.pool())
-        .await
-        .unwrap();
-    assert!(sessions
-        .iter()
-        .all(|s| !String::from_utf8_lossy(s).contains("ETGU")));
+    let sessions: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT data FROM sessions").fetch_all(app.state.store.pool()).await.unwrap();
+    assert!(sessions.iter().all(|s| !String::from_utf8_lossy(s).contains("ETGU")));
 }
 
 #[tokio::test]
 async fn without_javascript_a_refusal_lands_back_on_its_page_without_error_noise() {
     let app = spawn_app().await;
     let b = app.signed_in("leo").await;
-    let res = b
-        .post_page("/api/gate/submit", "/gate?x=1", &[("code", "!!")])
-        .await;
+    let res = b.post_page("/api/gate/submit", "/gate?x=1", &[("code", "!!")]).await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(res.headers()["location"], "/gate");
     let (_, html) = b.page("/gate").await;
-    assert!(
-        html.contains("A referral code has 6 to 32 letters and digits"),
-        "{html}"
-    );
+    assert!(html.contains("A referral code has 6 to 32 letters and digits"), "{html}");
     // A foreign Referer never becomes the redirect target.
-    let res = b
-        .post_page("/api/gate/submit", "//evil.example/", &[("code", "!!")])
-        .await;
+    let res = b.post_page("/api/gate/submit", "//evil.example/", &[("code", "!!")]).await;
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    assert!(
-        location.starts_with('/') && !location.starts_with("//"),
-        "{location}"
-    );
+    assert!(location.starts_with('/') && !location.starts_with("//"), "{location}");
 }

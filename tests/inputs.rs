@@ -36,14 +36,8 @@ async fn garbage_to_every_server_function_is_a_4xx() {
     let huge = "x".repeat(200 * 1024);
     let bodies: Vec<(&str, Vec<u8>)> = vec![
         ("application/x-www-form-urlencoded", b"%%%%&&&==".to_vec()),
-        (
-            "application/x-www-form-urlencoded",
-            vec![0xff, 0xfe, 0x00, 0x80],
-        ),
-        (
-            "application/x-www-form-urlencoded",
-            format!("code={huge}&username={huge}").into_bytes(),
-        ),
+        ("application/x-www-form-urlencoded", vec![0xff, 0xfe, 0x00, 0x80]),
+        ("application/x-www-form-urlencoded", format!("code={huge}&username={huge}").into_bytes()),
         ("application/json", b"{\"code\": [1,2,3]}".to_vec()),
         ("text/plain", b"hello".to_vec()),
         ("multipart/form-data", b"--x\r\nnonsense".to_vec()),
@@ -70,22 +64,10 @@ async fn garbage_to_every_server_function_is_a_4xx() {
         }
         // Wrong method.
         let res = b.client.get(b.url(endpoint)).send().await.unwrap();
-        assert!(
-            res.status().is_client_error(),
-            "GET {endpoint}: {}",
-            res.status()
-        );
+        assert!(res.status().is_client_error(), "GET {endpoint}: {}", res.status());
     }
     // Still healthy afterwards.
-    assert_eq!(
-        b.client
-            .get(b.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(b.client.get(b.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -108,10 +90,7 @@ fn form(photo: Vec<u8>, name: &str) -> multipart::Form {
         .text("full_name", name.to_owned())
         .text("email", "ada@example.com")
         .text("about", "Mathematician.")
-        .part(
-            "photo",
-            multipart::Part::bytes(photo).file_name("photo.png"),
-        )
+        .part("photo", multipart::Part::bytes(photo).file_name("photo.png"))
 }
 
 #[tokio::test]
@@ -121,11 +100,7 @@ async fn the_form_takes_real_images_only() {
     let send = |f: multipart::Form| b.client.post(b.url("/api/form/submit")).multipart(f).send();
 
     // A text file named .png is refused by its content.
-    let body = assert_4xx_with_message(
-        send(form(b"just text".to_vec(), "Ada")).await.unwrap(),
-        "text",
-    )
-    .await;
+    let body = assert_4xx_with_message(send(form(b"just text".to_vec(), "Ada")).await.unwrap(), "text").await;
     assert!(body.contains("JPEG, PNG or WebP"), "{body}");
     // Over 5 MiB.
     let mut big = PNG.to_vec();
@@ -133,29 +108,19 @@ async fn the_form_takes_real_images_only() {
     let body = assert_4xx_with_message(send(form(big, "Ada")).await.unwrap(), "big").await;
     assert!(body.contains("5 MiB"), "{body}");
     // Missing name: refused, and what was typed is kept for the page.
-    let body =
-        assert_4xx_with_message(send(form(PNG.to_vec(), "")).await.unwrap(), "no name").await;
+    let body = assert_4xx_with_message(send(form(PNG.to_vec(), "")).await.unwrap(), "no name").await;
     assert!(body.contains("Full name"), "{body}");
     let (_, html) = b.page("/form").await;
-    assert!(
-        html.contains("ada@example.com") && html.contains("Mathematician."),
-        "draft kept"
-    );
+    assert!(html.contains("ada@example.com") && html.contains("Mathematician."), "draft kept");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM submissions").await, 0);
 
     // A real PNG is stored, bytes and all, and shown back.
     let res = send(form(PNG.to_vec(), "Ada Lovelace")).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(
-        app.scalar("SELECT length(photo) FROM submissions").await,
-        PNG.len() as i64
-    );
+    assert_eq!(app.scalar("SELECT length(photo) FROM submissions").await, PNG.len() as i64);
     let (status, html) = b.page("/form/received").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        html.contains("Ada Lovelace") && html.contains("image/png"),
-        "{html}"
-    );
+    assert!(html.contains("Ada Lovelace") && html.contains("image/png"), "{html}");
 }
 
 #[tokio::test]
@@ -163,28 +128,13 @@ async fn the_form_refuses_accounts_not_admitted() {
     let app = spawn_app().await;
     let signed_out = app.browser();
     let f = form(PNG.to_vec(), "Eve");
-    let res = signed_out
-        .client
-        .post(signed_out.url("/api/form/submit"))
-        .multipart(f)
-        .send()
-        .await
-        .unwrap();
+    let res = signed_out.client.post(signed_out.url("/api/form/submit")).multipart(f).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let b = app.signed_in("eve").await;
     let f = form(PNG.to_vec(), "Eve");
-    let res = b
-        .client
-        .post(b.url("/api/form/submit"))
-        .multipart(f)
-        .send()
-        .await
-        .unwrap();
+    let res = b.client.post(b.url("/api/form/submit")).multipart(f).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        b.call("/api/form/receipt", &[]).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(b.call("/api/form/receipt", &[]).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM submissions").await, 0);
     let _ = PASSWORD;
 }

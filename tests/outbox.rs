@@ -41,11 +41,9 @@ async fn queued_actions_survive_a_restart_and_are_delivered_once() {
         state.store.enqueue(row, state.clock.now()).await.unwrap();
     }
     let app = spawn_app_in(data.path(), &[]).await;
-    app.eventually("SELECT COUNT(*) FROM outbox WHERE state = 'done'", 1)
-        .await;
+    app.eventually("SELECT COUNT(*) FROM outbox WHERE state = 'done'", 1).await;
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM alerts WHERE idempotency_key = 'restart-test:alert'")
-            .await,
+        app.scalar("SELECT COUNT(*) FROM alerts WHERE idempotency_key = 'restart-test:alert'").await,
         1
     );
     // Delivering again finds nothing due and sends nothing twice.
@@ -61,22 +59,11 @@ async fn an_action_that_cannot_succeed_is_given_up_with_its_error() {
         kind: OutboxKind::DisableUser,
         payload: serde_json::json!({ "subject": "local:ghost", "username": "ghost" }),
     };
-    let id = app
-        .state
-        .store
-        .enqueue(row, app.state.clock.now())
-        .await
-        .unwrap();
+    let id = app.state.store.enqueue(row, app.state.clock.now()).await.unwrap();
     app.state.outbox.deliver(Some(&[id])).await;
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'failed'")
-            .await,
-        1
-    );
-    let error: String = sqlx::query_scalar("SELECT last_error FROM outbox")
-        .fetch_one(app.state.store.pool())
-        .await
-        .unwrap();
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'failed'").await, 1);
+    let error: String =
+        sqlx::query_scalar("SELECT last_error FROM outbox").fetch_one(app.state.store.pool()).await.unwrap();
     assert!(error.contains("no local user"), "{error}");
 }
 
@@ -87,37 +74,16 @@ async fn unlock_lets_the_user_back_in_with_a_clean_count_and_one_alert() {
     for _ in 0..6 {
         b.submit_code("ZZZZ-ZZZZ-ZZZZ").await;
     }
-    assert_eq!(
-        app.browser().sign_in("olga", PASSWORD).await.status(),
-        StatusCode::FORBIDDEN
-    );
-    accounts::unlock(&app.state, &Username::parse("olga").unwrap(), "test")
-        .await
-        .unwrap();
+    assert_eq!(app.browser().sign_in("olga", PASSWORD).await.status(), StatusCode::FORBIDDEN);
+    accounts::unlock(&app.state, &Username::parse("olga").unwrap(), "test").await.unwrap();
     let again = app.browser();
-    assert_eq!(
-        again.sign_in("olga", PASSWORD).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.scalar("SELECT failures FROM accounts WHERE username = 'olga'")
-            .await,
-        0
-    );
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM alerts WHERE event = 'account_unlocked'")
-            .await,
-        1
-    );
+    assert_eq!(again.sign_in("olga", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(app.scalar("SELECT failures FROM accounts WHERE username = 'olga'").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alerts WHERE event = 'account_unlocked'").await, 1);
     let res = again.submit_code("ZZZZ-ZZZZ-ZZZZ").await;
     assert_eq!(
-        res.json::<referral_gate::domain::GateOutcome>()
-            .await
-            .unwrap(),
-        referral_gate::domain::GateOutcome::Rejected {
-            failures: 1,
-            max_retries: 5
-        }
+        res.json::<referral_gate::domain::GateOutcome>().await.unwrap(),
+        referral_gate::domain::GateOutcome::Rejected { failures: 1, max_retries: 5 }
     );
 }
 

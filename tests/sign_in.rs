@@ -27,23 +27,16 @@ async fn the_session_id_changes_at_sign_in_and_sign_out_ends_it() {
     let b = app.browser();
     // A session exists before sign-in (a failed attempt leaves a flash in it).
     b.sign_in("bob", "wrong password").await;
-    let before: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions")
-        .fetch_all(app.state.store.pool())
-        .await
-        .unwrap();
+    let before: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM sessions").fetch_all(app.state.store.pool()).await.unwrap();
     assert_eq!(before.len(), 1);
     assert_eq!(b.sign_in("bob", PASSWORD).await.status(), StatusCode::OK);
-    let after: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions")
-        .fetch_all(app.state.store.pool())
-        .await
-        .unwrap();
+    let after: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM sessions").fetch_all(app.state.store.pool()).await.unwrap();
     assert!(!after.contains(&before[0]), "the old id is gone");
     let (status, _) = b.page("/gate").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        b.call("/api/auth/sign-out", &[]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(b.call("/api/auth/sign-out", &[]).await.status(), StatusCode::OK);
     let (status, location) = b.page("/gate").await;
     assert_eq!((status, location.as_str()), (StatusCode::FOUND, "/sign-in"));
 }
@@ -54,10 +47,7 @@ async fn sign_in_is_throttled_per_username() {
     app.add_user("carol").await;
     let b = app.browser();
     for _ in 0..10 {
-        assert_eq!(
-            b.sign_in("carol", "wrong password").await.status(),
-            StatusCode::UNAUTHORIZED
-        );
+        assert_eq!(b.sign_in("carol", "wrong password").await.status(), StatusCode::UNAUTHORIZED);
     }
     // Blocked now, even with the right password; the answer says when to retry.
     let res = b.sign_in("carol", PASSWORD).await;
@@ -67,10 +57,7 @@ async fn sign_in_is_throttled_per_username() {
     for _ in 0..10 {
         b.sign_in("ghost", "wrong password").await;
     }
-    assert_eq!(
-        b.sign_in("ghost", "wrong password").await.status(),
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    assert_eq!(b.sign_in("ghost", "wrong password").await.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
@@ -79,11 +66,7 @@ async fn pages_send_each_user_to_the_right_place() {
     let anon = app.browser();
     for path in ["/", "/gate", "/form", "/form/received"] {
         let (status, location) = anon.page(path).await;
-        assert_eq!(
-            (status, location.as_str()),
-            (StatusCode::FOUND, "/sign-in"),
-            "{path}"
-        );
+        assert_eq!((status, location.as_str()), (StatusCode::FOUND, "/sign-in"), "{path}");
     }
     let (status, html) = anon.page("/sign-in").await;
     assert_eq!(status, StatusCode::OK);

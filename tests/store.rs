@@ -23,41 +23,15 @@ async fn failures_count_within_the_window_and_restart_after_it() {
     let (store, _dir) = store().await;
     let p = Policy::default();
     for n in 1..=3 {
-        let claim = store
-            .claim_attempt("s1", T0, p.failure_cutoff(T0), p.claim_ceiling())
-            .await
-            .unwrap();
+        let claim = store.claim_attempt("s1", T0, p.failure_cutoff(T0), p.claim_ceiling()).await.unwrap();
         assert_eq!(claim, Claim::Granted(n));
     }
     let later = T0 + 23 * HOUR;
-    assert_eq!(
-        store
-            .account("s1", p.failure_cutoff(later))
-            .await
-            .unwrap()
-            .unwrap()
-            .failures,
-        3
-    );
+    assert_eq!(store.account("s1", p.failure_cutoff(later)).await.unwrap().unwrap().failures, 3);
     let much_later = T0 + 25 * HOUR;
-    assert_eq!(
-        store
-            .account("s1", p.failure_cutoff(much_later))
-            .await
-            .unwrap()
-            .unwrap()
-            .failures,
-        0
-    );
-    let claim = store
-        .claim_attempt(
-            "s1",
-            much_later,
-            p.failure_cutoff(much_later),
-            p.claim_ceiling(),
-        )
-        .await
-        .unwrap();
+    assert_eq!(store.account("s1", p.failure_cutoff(much_later)).await.unwrap().unwrap().failures, 0);
+    let claim =
+        store.claim_attempt("s1", much_later, p.failure_cutoff(much_later), p.claim_ceiling()).await.unwrap();
     assert_eq!(claim, Claim::Granted(1));
 }
 
@@ -66,48 +40,18 @@ async fn claims_stop_at_the_ceiling_and_after_a_lock() {
     let (store, _dir) = store().await;
     let p = Policy::default();
     for n in 1..=6 {
-        assert_eq!(
-            store
-                .claim_attempt("s1", T0, 0, p.claim_ceiling())
-                .await
-                .unwrap(),
-            Claim::Granted(n)
-        );
+        assert_eq!(store.claim_attempt("s1", T0, 0, p.claim_ceiling()).await.unwrap(), Claim::Granted(n));
     }
-    assert_eq!(
-        store
-            .claim_attempt("s1", T0, 0, p.claim_ceiling())
-            .await
-            .unwrap(),
-        Claim::Exhausted
-    );
-    let ids = store
-        .lock_account("s1", T0, LockoutActions { rows: vec![] })
-        .await
-        .unwrap();
+    assert_eq!(store.claim_attempt("s1", T0, 0, p.claim_ceiling()).await.unwrap(), Claim::Exhausted);
+    let ids = store.lock_account("s1", T0, LockoutActions { rows: vec![] }).await.unwrap();
     assert_eq!(ids, Some(vec![]));
     assert_eq!(
-        store
-            .lock_account("s1", T0, LockoutActions { rows: vec![] })
-            .await
-            .unwrap(),
+        store.lock_account("s1", T0, LockoutActions { rows: vec![] }).await.unwrap(),
         None,
         "locks once"
     );
-    assert_eq!(
-        store
-            .claim_attempt("s1", T0, 0, p.claim_ceiling())
-            .await
-            .unwrap(),
-        Claim::Locked
-    );
-    assert_eq!(
-        store
-            .claim_attempt("nobody", T0, 0, p.claim_ceiling())
-            .await
-            .unwrap(),
-        Claim::Locked
-    );
+    assert_eq!(store.claim_attempt("s1", T0, 0, p.claim_ceiling()).await.unwrap(), Claim::Locked);
+    assert_eq!(store.claim_attempt("nobody", T0, 0, p.claim_ceiling()).await.unwrap(), Claim::Locked);
 }
 
 #[tokio::test]
@@ -121,85 +65,40 @@ async fn expired_and_used_up_codes_are_refused() {
         max_uses,
         expires_at,
     };
-    assert!(store
-        .insert_code(&code("once", Some(1), None), T0)
-        .await
-        .unwrap());
-    assert!(
-        !store
-            .insert_code(&code("once", Some(1), None), T0)
-            .await
-            .unwrap(),
-        "no duplicates"
-    );
-    assert!(store
-        .insert_code(&code("old", None, Some(T0 + HOUR)), T0)
-        .await
-        .unwrap());
+    assert!(store.insert_code(&code("once", Some(1), None), T0).await.unwrap());
+    assert!(!store.insert_code(&code("once", Some(1), None), T0).await.unwrap(), "no duplicates");
+    assert!(store.insert_code(&code("old", None, Some(T0 + HOUR)), T0).await.unwrap());
     assert_eq!(
-        store.redeem_code("once", "s1", T0).await.unwrap(),
-        Redemption::Admitted
+        store.redeem_code("once", "s1", T0, None).await.unwrap(),
+        Redemption::Admitted { outbox: None }
     );
+    assert_eq!(store.redeem_code("once", "s2", T0, None).await.unwrap(), Redemption::Refused);
+    assert_eq!(store.redeem_code("old", "s2", T0 + 2 * HOUR, None).await.unwrap(), Redemption::Refused);
     assert_eq!(
-        store.redeem_code("once", "s2", T0).await.unwrap(),
-        Redemption::Refused
+        store.redeem_code("old", "s2", T0, None).await.unwrap(),
+        Redemption::Admitted { outbox: None }
     );
-    assert_eq!(
-        store.redeem_code("old", "s2", T0 + 2 * HOUR).await.unwrap(),
-        Redemption::Refused
-    );
-    assert_eq!(
-        store.redeem_code("old", "s2", T0).await.unwrap(),
-        Redemption::Admitted
-    );
-    assert_eq!(
-        store.redeem_code("unknown", "s2", T0).await.unwrap(),
-        Redemption::Refused
-    );
+    assert_eq!(store.redeem_code("unknown", "s2", T0, None).await.unwrap(), Redemption::Refused);
 }
 
 #[tokio::test]
 async fn an_address_is_blocked_at_its_limit_and_longer_each_time() {
     let (store, _dir) = store().await;
-    let limit = Limit {
-        max: 3,
-        window: Duration::from_secs(3600),
-    };
-    assert_eq!(
-        store.throttle_failure("k", limit, T0).await.unwrap(),
-        ThrottleState::Open
-    );
-    assert_eq!(
-        store.throttle_failure("k", limit, T0).await.unwrap(),
-        ThrottleState::Open
-    );
-    assert_eq!(
-        store.throttle_failure("k", limit, T0).await.unwrap(),
-        ThrottleState::Blocked(T0 + HOUR)
-    );
-    assert_eq!(
-        store.throttle_state("k", T0 + HOUR - 1).await.unwrap(),
-        ThrottleState::Blocked(T0 + HOUR)
-    );
-    assert_eq!(
-        store.throttle_state("k", T0 + HOUR).await.unwrap(),
-        ThrottleState::Open
-    );
+    let limit = Limit { max: 3, window: Duration::from_secs(3600) };
+    assert_eq!(store.throttle_failure("k", limit, T0).await.unwrap(), ThrottleState::Open);
+    assert_eq!(store.throttle_failure("k", limit, T0).await.unwrap(), ThrottleState::Open);
+    assert_eq!(store.throttle_failure("k", limit, T0).await.unwrap(), ThrottleState::Blocked(T0 + HOUR));
+    assert_eq!(store.throttle_state("k", T0 + HOUR - 1).await.unwrap(), ThrottleState::Blocked(T0 + HOUR));
+    assert_eq!(store.throttle_state("k", T0 + HOUR).await.unwrap(), ThrottleState::Open);
     let t1 = T0 + HOUR;
     for _ in 0..2 {
         store.throttle_failure("k", limit, t1).await.unwrap();
     }
-    assert_eq!(
-        store.throttle_failure("k", limit, t1).await.unwrap(),
-        ThrottleState::Blocked(t1 + 2 * HOUR)
-    );
+    assert_eq!(store.throttle_failure("k", limit, t1).await.unwrap(), ThrottleState::Blocked(t1 + 2 * HOUR));
     // Failures spread wider than the window never add up to a block.
     let t2 = t1 + 10 * HOUR;
     for i in 0..5 {
-        let state = store
-            .throttle_failure("spread", limit, t2 + i * 2 * HOUR)
-            .await
-            .unwrap();
+        let state = store.throttle_failure("spread", limit, t2 + i * 2 * HOUR).await.unwrap();
         assert_eq!(state, ThrottleState::Open);
     }
 }

@@ -9,13 +9,8 @@ use crate::{domain::Receipt, error::AppError};
 pub async fn submit_form(data: MultipartData) -> Result<Receipt, AppError> {
     use crate::server::request::Request;
     let req = Request::current().await?;
-    let multipart = data
-        .into_inner()
-        .ok_or(AppError::Internal)
-        .map_err(|e| req.fail(e))?;
-    crate::server::flows::form::submit(&req, multipart)
-        .await
-        .map_err(|e| req.fail(e))
+    let multipart = data.into_inner().ok_or(AppError::Internal).map_err(|e| req.fail(e))?;
+    crate::server::flows::form::submit(&req, multipart).await.map_err(|e| req.fail(e))
 }
 
 /// The account's latest submission, for the confirmation page.
@@ -23,7 +18,5 @@ pub async fn submit_form(data: MultipartData) -> Result<Receipt, AppError> {
 pub async fn latest_receipt() -> Result<Option<Receipt>, AppError> {
     use crate::server::request::Request;
     let req = Request::current().await?;
-    crate::server::flows::form::latest(&req)
-        .await
-        .map_err(|e| req.fail(e))
+    crate::server::flows::form::latest(&req).await.map_err(|e| req.fail(e))
 }

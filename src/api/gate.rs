@@ -7,7 +7,5 @@ use crate::{domain::GateOutcome, error::AppError};
 pub async fn submit_code(code: String) -> Result<GateOutcome, AppError> {
     use crate::server::request::Request;
     let req = Request::current().await?;
-    crate::server::flows::gate::submit(&req, &code)
-        .await
-        .map_err(|e| req.fail(e))
+    crate::server::flows::gate::submit(&req, &code).await.map_err(|e| req.fail(e))
 }

@@ -6,7 +6,7 @@ mod form;
 mod gate;
 mod snapshot;
 
-pub use auth::{sign_in, sign_out, SignIn, SignOut};
+pub use auth::{set_new_password, sign_in, sign_out, SetNewPassword, SignIn, SignOut};
 pub use form::{latest_receipt, submit_form, LatestReceipt, SubmitForm};
 pub use gate::{submit_code, SubmitCode};
 pub use snapshot::{get_snapshot, GetSnapshot};

@@ -13,9 +13,7 @@ impl Username {
         if s.is_empty() {
             return Err("Please enter your username.");
         }
-        let ok = s.chars().count() <= 64
-            && s.chars()
-                .all(|c| c.is_alphanumeric() || "._-@+".contains(c));
+        let ok = s.chars().count() <= 64 && s.chars().all(|c| c.is_alphanumeric() || "._-@+".contains(c));
         if !ok {
             return Err("A username has at most 64 letters, digits and . _ - @ +");
         }

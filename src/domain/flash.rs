@@ -12,6 +12,7 @@ pub enum Page {
     /// `/` only redirects; it has no messages of its own.
     Home,
     SignIn,
+    NewPassword,
     Gate,
     Form,
 }
@@ -21,6 +22,7 @@ impl Page {
         match self {
             Self::Home => "flash.home",
             Self::SignIn => "flash.sign_in",
+            Self::NewPassword => "flash.new_password",
             Self::Gate => "flash.gate",
             Self::Form => "flash.form",
         }
@@ -54,6 +56,11 @@ pub enum Flash {
     /// The account was locked by the gate just now (shown on the sign-in page).
     Locked,
     SignedOut,
+    /// The new-password step timed out or was already used: sign in again.
+    ChallengeExpired,
+    PasswordRejected {
+        message: String,
+    },
     Invalid {
         message: String,
         username: String,
@@ -96,6 +103,8 @@ pub struct UserView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub user: Option<UserView>,
+    /// A new password must be chosen before signing in (set by the directory).
+    pub new_password_for: Option<String>,
     pub flash: Option<Flash>,
     pub max_retries: u32,
     pub contact: String,

@@ -43,12 +43,7 @@ impl ReferralCode {
 
     /// Builds a code from 12 symbols drawn from [`CROCKFORD`] (the server's generator).
     pub fn from_symbols(symbols: [u8; GENERATED_LEN]) -> Self {
-        Self(
-            symbols
-                .iter()
-                .map(|&i| CROCKFORD[(i & 31) as usize] as char)
-                .collect(),
-        )
+        Self(symbols.iter().map(|&i| CROCKFORD[(i & 31) as usize] as char).collect())
     }
 
     /// The canonical form: what is hashed and compared.
@@ -125,22 +120,10 @@ mod tests {
         assert_eq!(ReferralCode::parse(""), Err(CodeError::Empty));
         assert_eq!(ReferralCode::parse(" - - "), Err(CodeError::Empty));
         assert_eq!(ReferralCode::parse("ABC"), Err(CodeError::Malformed));
-        assert_eq!(
-            ReferralCode::parse("ABCD-EFGH-JKM!"),
-            Err(CodeError::Malformed)
-        );
-        assert_eq!(
-            ReferralCode::parse("ÄBCD-EFGH-JKMN"),
-            Err(CodeError::Malformed)
-        );
-        assert_eq!(
-            ReferralCode::parse(&"A".repeat(33)),
-            Err(CodeError::Malformed)
-        );
-        assert_eq!(
-            ReferralCode::parse(&"A".repeat(10_000)),
-            Err(CodeError::Malformed)
-        );
+        assert_eq!(ReferralCode::parse("ABCD-EFGH-JKM!"), Err(CodeError::Malformed));
+        assert_eq!(ReferralCode::parse("ÄBCD-EFGH-JKMN"), Err(CodeError::Malformed));
+        assert_eq!(ReferralCode::parse(&"A".repeat(33)), Err(CodeError::Malformed));
+        assert_eq!(ReferralCode::parse(&"A".repeat(10_000)), Err(CodeError::Malformed));
     }
 
     #[test]

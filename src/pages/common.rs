@@ -57,9 +57,7 @@ pub fn loading() -> impl IntoView {
 
 pub fn failed(e: AppError) -> AnyView {
     match e {
-        AppError::SignedOut | AppError::AccountDisabled => {
-            view! { <Redirect path="/sign-in" /> }.into_any()
-        }
+        AppError::SignedOut | AppError::AccountDisabled => view! { <Redirect path="/sign-in" /> }.into_any(),
         AppError::NotAdmitted => view! { <Redirect path="/gate" /> }.into_any(),
         e => view! {
             <section class="card">

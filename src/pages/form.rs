@@ -43,10 +43,7 @@ fn DetailsForm(
     let (draft, messages) = match snapshot.flash {
         Some(Flash::CodeAccepted) => (
             FormDraft::default(),
-            vec![(
-                Tone::Success,
-                "Referral code is correct. Please enter your details below.".to_owned(),
-            )],
+            vec![(Tone::Success, "Referral code is correct. Please enter your details below.".to_owned())],
         ),
         Some(Flash::FormRejected { message, draft }) => (draft, vec![(Tone::Error, message)]),
         _ => (FormDraft::default(), vec![]),
@@ -54,10 +51,7 @@ fn DetailsForm(
     let username = snapshot.user.map(|u| u.username).unwrap_or_default();
     let on_submit = move |ev: web_sys::SubmitEvent| {
         use wasm_bindgen::JsCast;
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-        else {
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
             return; // let the browser post the form itself
         };
         let Ok(data) = web_sys::FormData::new_with_form(&form) else {

@@ -90,10 +90,7 @@ fn messages(s: &Snapshot) -> Vec<(Tone, String)> {
             format!("Invalid attempt count: {failures}. You have {left} attempts left."),
         ));
         if left == 0 {
-            out.push((
-                Tone::Warning,
-                "One more invalid code will disable your account.".into(),
-            ));
+            out.push((Tone::Warning, "One more invalid code will disable your account.".into()));
         }
     }
     out

@@ -5,11 +5,13 @@ mod common;
 mod form;
 mod gate;
 mod home;
+mod new_password;
 mod received;
 mod sign_in;
 
 pub use form::FormPage;
 pub use gate::GatePage;
 pub use home::{HomePage, NotFound};
+pub use new_password::NewPasswordPage;
 pub use received::ReceivedPage;
 pub use sign_in::SignInPage;

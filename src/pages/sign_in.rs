@@ -13,10 +13,7 @@ const DISABLED: &str = "Your account has been disabled. Please contact the admin
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
-    let snapshot = Resource::new(
-        move || sign_in.version().get(),
-        |_| get_snapshot(Page::SignIn),
-    );
+    let snapshot = Resource::new(move || sign_in.version().get(), |_| get_snapshot(Page::SignIn));
     view! {
         <Title text="Sign in · referral-gate" />
         <Transition fallback=loading>
@@ -61,41 +58,29 @@ fn SignInForm(snapshot: Snapshot, action: ServerAction<SignIn>) -> impl IntoView
 /// The username to keep in the field, and the messages for the last outcome.
 fn messages(flash: Option<Flash>) -> (String, Vec<(Tone, String)>) {
     match flash {
-        Some(Flash::SignInFailed { username }) => (
-            username,
-            vec![(Tone::Error, "Incorrect username or password.".into())],
-        ),
-        Some(Flash::SignInThrottled {
-            username,
-            retry_after_secs,
-        }) => (
+        Some(Flash::SignInFailed { username }) => {
+            (username, vec![(Tone::Error, "Incorrect username or password.".into())])
+        }
+        Some(Flash::SignInThrottled { username, retry_after_secs }) => (
             username,
             vec![(
                 Tone::Error,
-                format!(
-                    "Too many sign-in attempts. Please try again in {}.",
-                    wait_text(retry_after_secs)
-                ),
+                format!("Too many sign-in attempts. Please try again in {}.", wait_text(retry_after_secs)),
             )],
         ),
-        Some(Flash::AccountDisabled { username }) => {
-            (username, vec![(Tone::Error, DISABLED.into())])
-        }
+        Some(Flash::AccountDisabled { username }) => (username, vec![(Tone::Error, DISABLED.into())]),
         Some(Flash::Invalid { message, username }) => (username, vec![(Tone::Error, message)]),
         Some(Flash::Locked) => (
             String::new(),
             vec![
-                (
-                    Tone::Error,
-                    "You have exceeded the maximum number of retries.".into(),
-                ),
+                (Tone::Error, "You have exceeded the maximum number of retries.".into()),
                 (Tone::Error, DISABLED.into()),
             ],
         ),
-        Some(Flash::SignedOut) => (
-            String::new(),
-            vec![(Tone::Info, "You have been signed out.".into())],
-        ),
+        Some(Flash::ChallengeExpired) => {
+            (String::new(), vec![(Tone::Error, "That sign-in has expired. Please sign in again.".into())])
+        }
+        Some(Flash::SignedOut) => (String::new(), vec![(Tone::Info, "You have been signed out.".into())]),
         _ => (String::new(), vec![]),
     }
 }

@@ -93,11 +93,8 @@ pub async fn main() -> ExitCode {
 }
 
 fn init_tracing(format: &str) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {
@@ -108,12 +105,7 @@ fn init_tracing(format: &str) {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            Application::build(&settings)
-                .await?
-                .run_until_stopped()
-                .await
-        }
+        Command::Serve => Application::build(&settings).await?.run_until_stopped().await,
         Command::Users(cmd) => users(&build_state(&settings).await?, cmd).await,
         Command::Codes(cmd) => codes_cmd(&build_state(&settings).await?, cmd).await,
     }
@@ -122,6 +114,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn users(state: &AppState, cmd: UsersCommand) -> anyhow::Result<()> {
     match cmd {
         UsersCommand::Add { name, admin } => {
+            anyhow::ensure!(
+                state.directory.is_local(),
+                "accounts live in Cognito here: add users in the user pool (e.g. AdminCreateUser)"
+            );
             let name = Username::parse(&name).map_err(anyhow::Error::msg)?;
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;
@@ -132,14 +128,8 @@ async fn users(state: &AppState, cmd: UsersCommand) -> anyhow::Result<()> {
             );
             let password = Password::parse(password).map_err(anyhow::Error::msg)?;
             let hash = hash_password(&password)?;
-            state
-                .store
-                .upsert_local_user(name.as_str(), &hash, admin, state.clock.now())
-                .await?;
-            println!(
-                "user {name} saved{}",
-                if admin { " (administrator)" } else { "" }
-            );
+            state.store.upsert_local_user(name.as_str(), &hash, admin, state.clock.now()).await?;
+            println!("user {name} saved{}", if admin { " (administrator)" } else { "" });
             Ok(())
         }
         UsersCommand::Unlock { name } => {
@@ -154,39 +144,20 @@ async fn users(state: &AppState, cmd: UsersCommand) -> anyhow::Result<()> {
 async fn codes_cmd(state: &AppState, cmd: CodesCommand) -> anyhow::Result<()> {
     let now = state.clock.now();
     match cmd {
-        CodesCommand::Create {
-            max_uses,
-            expires_in,
-            note,
-            code,
-            count,
-        } => {
-            let spec = CodeSpec {
-                max_uses,
-                expires_in,
-                note,
-            };
+        CodesCommand::Create { max_uses, expires_in, note, code, count } => {
+            let spec = CodeSpec { max_uses, expires_in, note };
             let custom = code.map(|c| ReferralCode::parse(&c)).transpose()?;
             if let Some(code) = custom {
-                println!(
-                    "{}",
-                    codes::create(&state.store, &state.secret, Some(code), &spec, now).await?
-                );
+                println!("{}", codes::create(&state.store, &state.secret, Some(code), &spec, now).await?);
                 return Ok(());
             }
             for _ in 0..count {
-                println!(
-                    "{}",
-                    codes::create(&state.store, &state.secret, None, &spec, now).await?
-                );
+                println!("{}", codes::create(&state.store, &state.secret, None, &spec, now).await?);
             }
             Ok(())
         }
         CodesCommand::List => {
-            println!(
-                "{:<10} {:>6} {:>8}  {:<22} {:<8} NOTE",
-                "PREFIX", "USES", "MAX", "EXPIRES", "STATUS"
-            );
+            println!("{:<10} {:>6} {:>8}  {:<22} {:<8} NOTE", "PREFIX", "USES", "MAX", "EXPIRES", "STATUS");
             for c in state.store.list_codes().await? {
                 let status = match (c.revoked_at, c.expires_at, c.max_uses) {
                     (Some(_), _, _) => "revoked",

@@ -31,10 +31,7 @@ impl ClientInfo {
             .get(axum::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(256).collect());
-        Self {
-            address: client_address(peer, &forwarded, trusted),
-            user_agent,
-        }
+        Self { address: client_address(peer, &forwarded, trusted), user_agent }
     }
 }
 
@@ -67,14 +64,8 @@ mod tests {
     #[test]
     fn untrusted_peer_is_the_client() {
         let trusted = vec!["10.0.0.0/8".parse().unwrap()];
-        assert_eq!(
-            client_address(ip("203.0.113.9"), &[ip("1.2.3.4")], &trusted),
-            ip("203.0.113.9")
-        );
-        assert_eq!(
-            client_address(ip("203.0.113.9"), &[ip("1.2.3.4")], &[]),
-            ip("203.0.113.9")
-        );
+        assert_eq!(client_address(ip("203.0.113.9"), &[ip("1.2.3.4")], &trusted), ip("203.0.113.9"));
+        assert_eq!(client_address(ip("203.0.113.9"), &[ip("1.2.3.4")], &[]), ip("203.0.113.9"));
     }
 
     #[test]
@@ -82,13 +73,7 @@ mod tests {
         let trusted = vec!["10.0.0.0/8".parse().unwrap()];
         // A forged first entry is ignored: the rightmost untrusted hop wins.
         let chain = [ip("6.6.6.6"), ip("198.51.100.7"), ip("10.0.0.2")];
-        assert_eq!(
-            client_address(ip("10.0.0.1"), &chain, &trusted),
-            ip("198.51.100.7")
-        );
-        assert_eq!(
-            client_address(ip("10.0.0.1"), &[], &trusted),
-            ip("10.0.0.1")
-        );
+        assert_eq!(client_address(ip("10.0.0.1"), &chain, &trusted), ip("198.51.100.7"));
+        assert_eq!(client_address(ip("10.0.0.1"), &[], &trusted), ip("10.0.0.1"));
     }
 }

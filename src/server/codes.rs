@@ -63,18 +63,13 @@ pub async fn revoke(
 ) -> anyhow::Result<usize> {
     let mut revoked = Vec::new();
     if let Ok(code) = ReferralCode::parse(code_or_prefix) {
-        revoked = store
-            .revoke_codes(Some(&secret.digest(&code)), "", now)
-            .await?;
+        revoked = store.revoke_codes(Some(&secret.digest(&code)), "", now).await?;
     }
     if revoked.is_empty() {
         if let Some(prefix) = ReferralCode::display_prefix(code_or_prefix) {
             revoked = store.revoke_codes(None, &prefix, now).await?;
         }
     }
-    anyhow::ensure!(
-        !revoked.is_empty(),
-        "no active code matches {code_or_prefix}"
-    );
+    anyhow::ensure!(!revoked.is_empty(), "no active code matches {code_or_prefix}");
     Ok(revoked.len())
 }

@@ -10,12 +10,7 @@ use super::guard::Policy;
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Folder for the SQLite database and the generated secret.
-    #[arg(
-        long,
-        env = "REFERRAL_GATE_DATA_DIR",
-        default_value = "./data",
-        global = true
-    )]
+    #[arg(long, env = "REFERRAL_GATE_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
 
     /// Database address; default: SQLite file `referral-gate.db` in the data folder.
@@ -23,21 +18,11 @@ pub struct Settings {
     pub database_url: Option<String>,
 
     /// Address to listen on (the cargo-leptos convention).
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ADDR",
-        default_value = "127.0.0.1:3000",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub site_addr: SocketAddr,
 
     /// Folder with the built site (wasm, js, css), as written by cargo-leptos.
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ROOT",
-        default_value = "target/site",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,
 
     /// Failed code attempts an account may make; the next failure disables it.
@@ -71,12 +56,7 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
 
     /// Contact address shown to users who have no referral code.
-    #[arg(
-        long,
-        env = "REFERRAL_GATE_CONTACT",
-        default_value = "admin@example.com",
-        global = true
-    )]
+    #[arg(long, env = "REFERRAL_GATE_CONTACT", default_value = "admin@example.com", global = true)]
     pub contact: String,
 
     /// Mark cookies Secure (set this when serving over HTTPS).
@@ -86,13 +66,40 @@ pub struct Settings {
 
     /// Secret for hashing referral codes; default: generated into the data folder.
     /// Instances sharing a database must share it.
-    #[arg(
-        long,
-        env = "REFERRAL_GATE_SECRET",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "REFERRAL_GATE_SECRET", hide_env_values = true, global = true)]
     pub secret: Option<String>,
+
+    /// Cognito user pool id; with the client id set, accounts live in Cognito.
+    #[arg(long, env = "COGNITO_USER_POOL_ID", global = true, requires = "cognito_client_id")]
+    pub cognito_user_pool_id: Option<String>,
+
+    /// Cognito app client id (the client needs the USER_PASSWORD_AUTH flow).
+    #[arg(long, env = "COGNITO_CLIENT_ID", global = true, requires = "cognito_user_pool_id")]
+    pub cognito_client_id: Option<String>,
+
+    /// Cognito app client secret, when the client has one (SECRET_HASH is sent).
+    #[arg(long, env = "COGNITO_CLIENT_SECRET", hide_env_values = true, global = true)]
+    pub cognito_client_secret: Option<String>,
+
+    /// Where the pool's signing keys are fetched; default: the pool's own JWKS address.
+    #[arg(long, env = "COGNITO_JWKS_URL", global = true)]
+    pub cognito_jwks_url: Option<String>,
+
+    /// Cognito group that admitted users are added to (optional).
+    #[arg(long, env = "COGNITO_ADMITTED_GROUP", global = true)]
+    pub cognito_admitted_group: Option<String>,
+
+    /// Cognito group whose members are administrators (optional).
+    #[arg(long, env = "COGNITO_ADMIN_GROUP", global = true)]
+    pub cognito_admin_group: Option<String>,
+
+    /// SNS topic for alerts; default: alerts go to the log and the database.
+    #[arg(long, env = "SNS_TOPIC_ARN", global = true)]
+    pub sns_topic_arn: Option<String>,
+
+    /// AWS endpoint (the standard variable; e.g. a local emulator in tests).
+    #[arg(long, env = "AWS_ENDPOINT_URL", global = true)]
+    pub aws_endpoint_url: Option<String>,
 
     /// Log format: text or json.
     #[arg(long, env = "REFERRAL_GATE_LOG_FORMAT", default_value = "text", global = true,
@@ -100,7 +107,29 @@ pub struct Settings {
     pub log_format: String,
 }
 
+/// The Cognito part of the settings, present when a pool and a client are set.
+#[derive(Debug, Clone)]
+pub struct CognitoSettings {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub jwks_url: Option<String>,
+    pub admitted_group: Option<String>,
+    pub admin_group: Option<String>,
+}
+
 impl Settings {
+    pub fn cognito(&self) -> Option<CognitoSettings> {
+        Some(CognitoSettings {
+            user_pool_id: self.cognito_user_pool_id.clone()?,
+            client_id: self.cognito_client_id.clone()?,
+            client_secret: self.cognito_client_secret.clone(),
+            jwks_url: self.cognito_jwks_url.clone(),
+            admitted_group: self.cognito_admitted_group.clone(),
+            admin_group: self.cognito_admin_group.clone(),
+        })
+    }
+
     pub fn policy(&self) -> Policy {
         Policy {
             max_retries: self.max_retries,
@@ -113,10 +142,7 @@ impl Settings {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("referral-gate.db").display()
-            ),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("referral-gate.db").display()),
         }
     }
 }
@@ -145,10 +171,7 @@ mod tests {
     #[test]
     fn proxies_and_durations() {
         assert_eq!(parse_proxy("10.0.0.1").unwrap().to_string(), "10.0.0.1/32");
-        assert_eq!(
-            parse_proxy(" 10.0.0.0/8").unwrap().to_string(),
-            "10.0.0.0/8"
-        );
+        assert_eq!(parse_proxy(" 10.0.0.0/8").unwrap().to_string(), "10.0.0.0/8");
         assert!(parse_proxy("proxy.local").is_err());
         assert_eq!(parse_duration("30m").unwrap(), Duration::from_secs(1800));
         assert!(parse_duration("0s").is_err());

@@ -13,7 +13,8 @@ use super::{
     guard::{retry_after_secs, Verdict},
     state::AppState,
     store::{
-        AccountState, AttemptOutcome, Claim, LockoutActions, OutboxKind, Redemption, ThrottleState,
+        AccountState, AttemptOutcome, Claim, LockoutActions, NewOutboxRow, OutboxKind, Redemption,
+        ThrottleState,
     },
 };
 use crate::domain::{GateOutcome, ReferralCode};
@@ -48,17 +49,10 @@ pub async fn submit(
 
     if let ThrottleState::Blocked(until) = store.throttle_state(&address_key(client), now).await? {
         record(AttemptOutcome::RefusedAddress).await?;
-        return Ok(Err(Refusal::AddressBlocked {
-            retry_after_secs: retry_after_secs(until, now),
-        }));
+        return Ok(Err(Refusal::AddressBlocked { retry_after_secs: retry_after_secs(until, now) }));
     }
     let failures = match store
-        .claim_attempt(
-            &account.subject,
-            now,
-            policy.failure_cutoff(now),
-            policy.claim_ceiling(),
-        )
+        .claim_attempt(&account.subject, now, policy.failure_cutoff(now), policy.claim_ceiling())
         .await?
     {
         Claim::Granted(n) => n,
@@ -67,25 +61,26 @@ pub async fn submit(
             return Ok(Err(Refusal::AccountLocked));
         }
     };
-    if store
-        .redeem_code(&state.secret.digest(code), &account.subject, now)
-        .await?
-        == Redemption::Admitted
-    {
+    let record_admission = state.directory.records_admissions().then(|| NewOutboxRow {
+        idempotency_key: format!("admission:{}", account.subject),
+        kind: OutboxKind::RecordAdmission,
+        payload: target(account),
+    });
+    let digest = state.secret.digest(code);
+    let redemption = store.redeem_code(&digest, &account.subject, now, record_admission).await?;
+    if let Redemption::Admitted { outbox } = redemption {
         record(AttemptOutcome::Admitted).await?;
         tracing::info!(subject = %account.subject, "referral code accepted");
+        if let Some(id) = outbox {
+            deliver_briefly(state, &[id]).await;
+        }
         return Ok(Ok(GateOutcome::Admitted));
     }
-    store
-        .throttle_failure(&address_key(client), policy.address_limit(), now)
-        .await?;
+    store.throttle_failure(&address_key(client), policy.address_limit(), now).await?;
     match policy.after_wrong_code(failures) {
         Verdict::Warn { failures, .. } => {
             record(AttemptOutcome::Invalid).await?;
-            Ok(Ok(GateOutcome::Rejected {
-                failures,
-                max_retries: policy.max_retries,
-            }))
+            Ok(Ok(GateOutcome::Rejected { failures, max_retries: policy.max_retries }))
         }
         Verdict::Lock => {
             record(AttemptOutcome::Locked).await?;
@@ -104,7 +99,7 @@ async fn lock(
     failures: u32,
     now: Millis,
 ) -> anyhow::Result<()> {
-    let target = json!({ "subject": account.subject, "username": account.username });
+    let target = target(account);
     let alert = Alert {
         event: AlertEvent::AccountDisabled,
         subject: account.subject.clone(),
@@ -119,35 +114,30 @@ async fn lock(
     let rows = vec![
         (OutboxKind::DisableUser, key("disable"), target.clone()),
         (OutboxKind::SignOutEverywhere, key("sign_out"), target),
-        (
-            OutboxKind::Alert,
-            key("alert"),
-            serde_json::to_value(&alert)?,
-        ),
+        (OutboxKind::Alert, key("alert"), serde_json::to_value(&alert)?),
     ];
     let actions = LockoutActions {
         rows: rows
             .into_iter()
-            .map(|(kind, k, p)| super::store::NewOutboxRow {
-                idempotency_key: k,
-                kind,
-                payload: p,
-            })
+            .map(|(kind, idempotency_key, payload)| NewOutboxRow { idempotency_key, kind, payload })
             .collect(),
     };
-    let Some(ids) = state
-        .store
-        .lock_account(&account.subject, now, actions)
-        .await?
-    else {
+    let Some(ids) = state.store.lock_account(&account.subject, now, actions).await? else {
         return Ok(()); // another request locked it first and queued the actions
     };
     tracing::warn!(subject = %account.subject, username = %account.username, failures, address = %client.address, "account locked");
-    if tokio::time::timeout(DELIVERY_WAIT, state.outbox.deliver(Some(&ids)))
-        .await
-        .is_err()
-    {
-        tracing::warn!(subject = %account.subject, "lockout delivery still running; the outbox worker will finish it");
-    }
+    deliver_briefly(state, &ids).await;
     Ok(())
+}
+
+/// The directory's view of an account, as outbox payloads carry it.
+fn target(account: &AccountState) -> serde_json::Value {
+    json!({ "subject": account.subject, "username": account.username })
+}
+
+/// Tries the delivery now, waiting only briefly; the worker retries what is left.
+async fn deliver_briefly(state: &AppState, ids: &[i64]) {
+    if tokio::time::timeout(DELIVERY_WAIT, state.outbox.deliver(Some(ids))).await.is_err() {
+        tracing::warn!(?ids, "delivery still running; the outbox worker will finish it");
+    }
 }

@@ -38,14 +38,8 @@ pub struct Limit {
 
 /// Sign-in failures allowed per username and per address (local directory only;
 /// Cognito has its own lockout).
-pub const SIGN_IN_PER_USER: Limit = Limit {
-    max: 10,
-    window: Duration::from_secs(15 * 60),
-};
-pub const SIGN_IN_PER_ADDRESS: Limit = Limit {
-    max: 50,
-    window: Duration::from_secs(15 * 60),
-};
+pub const SIGN_IN_PER_USER: Limit = Limit { max: 10, window: Duration::from_secs(15 * 60) };
+pub const SIGN_IN_PER_ADDRESS: Limit = Limit { max: 50, window: Duration::from_secs(15 * 60) };
 
 /// What follows a wrong code, given the account's count including this failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,10 +52,7 @@ pub enum Verdict {
 
 impl Policy {
     pub fn address_limit(&self) -> Limit {
-        Limit {
-            max: self.ip_max_failures,
-            window: self.ip_window,
-        }
+        Limit { max: self.ip_max_failures, window: self.ip_window }
     }
 
     /// The highest count an attempt may claim and still be evaluated: the attempt
@@ -79,10 +70,7 @@ impl Policy {
         if failures > self.max_retries {
             Verdict::Lock
         } else {
-            Verdict::Warn {
-                failures,
-                left: self.max_retries - failures,
-            }
+            Verdict::Warn { failures, left: self.max_retries - failures }
         }
     }
 
@@ -100,8 +88,7 @@ pub fn cutoff(now: Millis, window: Duration) -> Millis {
 /// `base × 2^prior`, capped at [`MAX_BLOCK`].
 pub fn block_duration(base: Duration, prior_blocks: u32) -> Duration {
     let factor = 1u32.checked_shl(prior_blocks.min(31)).unwrap_or(u32::MAX);
-    base.checked_mul(factor)
-        .map_or(MAX_BLOCK, |d| d.min(MAX_BLOCK))
+    base.checked_mul(factor).map_or(MAX_BLOCK, |d| d.min(MAX_BLOCK))
 }
 
 /// A block long past (a quiet day since it ended) no longer makes the next one longer.
@@ -127,37 +114,16 @@ mod tests {
     #[test]
     fn five_failures_warn_and_the_sixth_locks() {
         let p = Policy::default();
-        assert_eq!(
-            p.after_wrong_code(1),
-            Verdict::Warn {
-                failures: 1,
-                left: 4
-            }
-        );
-        assert_eq!(
-            p.after_wrong_code(5),
-            Verdict::Warn {
-                failures: 5,
-                left: 0
-            }
-        );
+        assert_eq!(p.after_wrong_code(1), Verdict::Warn { failures: 1, left: 4 });
+        assert_eq!(p.after_wrong_code(5), Verdict::Warn { failures: 5, left: 0 });
         assert_eq!(p.after_wrong_code(6), Verdict::Lock);
         assert_eq!(p.claim_ceiling(), 6);
     }
 
     #[test]
     fn configured_limit_is_used() {
-        let p = Policy {
-            max_retries: 2,
-            ..Policy::default()
-        };
-        assert_eq!(
-            p.after_wrong_code(2),
-            Verdict::Warn {
-                failures: 2,
-                left: 0
-            }
-        );
+        let p = Policy { max_retries: 2, ..Policy::default() };
+        assert_eq!(p.after_wrong_code(2), Verdict::Warn { failures: 2, left: 0 });
         assert_eq!(p.after_wrong_code(3), Verdict::Lock);
     }
 
@@ -167,15 +133,9 @@ mod tests {
         let p = Policy::default();
         let failed_at = clock.now();
         clock.advance(23 * HOUR);
-        assert!(
-            failed_at >= p.failure_cutoff(clock.now()),
-            "still counts after 23 h"
-        );
+        assert!(failed_at >= p.failure_cutoff(clock.now()), "still counts after 23 h");
         clock.advance(2 * HOUR);
-        assert!(
-            failed_at < p.failure_cutoff(clock.now()),
-            "stops counting after 25 h"
-        );
+        assert!(failed_at < p.failure_cutoff(clock.now()), "stops counting after 25 h");
     }
 
     #[test]

@@ -42,22 +42,12 @@ impl Outbox {
         alerts: Arc<dyn Alerts>,
         clock: Arc<dyn Clock>,
     ) -> Arc<Self> {
-        Arc::new(Self {
-            store,
-            directory,
-            alerts,
-            clock,
-            wake: Notify::new(),
-        })
+        Arc::new(Self { store, directory, alerts, clock, wake: Notify::new() })
     }
 
     /// Delivers the due rows (or only the given ones); returns how many went through.
     pub async fn deliver(&self, only: Option<&[i64]>) -> usize {
-        let rows = match self
-            .store
-            .claim_outbox(self.clock.now(), LEASE, only, 50)
-            .await
-        {
+        let rows = match self.store.claim_outbox(self.clock.now(), LEASE, only, 50).await {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::error!(error = %e, "outbox: cannot claim rows");
@@ -83,9 +73,7 @@ impl Outbox {
                     };
                     tracing::warn!(id = row.id, kind = row.kind.as_str(), attempts = row.attempts, error = %e,
                         given_up = retry_at.is_none(), "outbox: delivery failed");
-                    self.store
-                        .outbox_failed(row.id, &e.to_string(), retry_at)
-                        .await
+                    self.store.outbox_failed(row.id, &e.to_string(), retry_at).await
                 }
             };
             if let Err(e) = stored {
@@ -104,9 +92,11 @@ impl Outbox {
             }
             OutboxKind::SignOutEverywhere => {
                 let t: Target = serde_json::from_value(row.payload.clone()).map_err(bad)?;
-                self.directory
-                    .sign_out_everywhere(&t.subject, &t.username)
-                    .await
+                self.directory.sign_out_everywhere(&t.subject, &t.username).await
+            }
+            OutboxKind::RecordAdmission => {
+                let t: Target = serde_json::from_value(row.payload.clone()).map_err(bad)?;
+                self.directory.record_admission(&t.subject, &t.username).await
             }
             OutboxKind::Alert => {
                 let alert: Alert = serde_json::from_value(row.payload.clone()).map_err(bad)?;

@@ -19,16 +19,10 @@ pub struct Request {
 impl Request {
     pub async fn current() -> Result<Self, AppError> {
         let state = use_context::<AppState>().ok_or_else(|| internal("no AppState in context"))?;
-        let parts =
-            use_context::<Parts>().ok_or_else(|| internal("no request parts in context"))?;
+        let parts = use_context::<Parts>().ok_or_else(|| internal("no request parts in context"))?;
         let session: Session = leptos_axum::extract().await.map_err(internal)?;
         let client = ClientInfo::from_parts(&parts, &state.trusted_proxies);
-        Ok(Self {
-            state,
-            session,
-            client,
-            parts,
-        })
+        Ok(Self { state, session, client, parts })
     }
 
     /// A plain (no-JavaScript) form post: the browser wants a page back, so errors end
@@ -58,11 +52,7 @@ impl Request {
         if self.wants_html() {
             // Back to the page the form was on, without the framework's `__err` query:
             // the page shows the stored flash instead.
-            let redirected = opts
-                .0
-                .read()
-                .map(|p| p.headers.contains_key(header::LOCATION))
-                .unwrap_or(true);
+            let redirected = opts.0.read().map(|p| p.headers.contains_key(header::LOCATION)).unwrap_or(true);
             if !redirected {
                 leptos_axum::redirect(&self.referer_path());
             }

@@ -18,10 +18,7 @@ impl Secret {
     /// there (readable by the owner only) on first start.
     pub fn load(setting: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
         if let Some(s) = setting {
-            anyhow::ensure!(
-                s.len() >= 16,
-                "REFERRAL_GATE_SECRET must be at least 16 characters"
-            );
+            anyhow::ensure!(s.len() >= 16, "REFERRAL_GATE_SECRET must be at least 16 characters");
             return Ok(Self(s.as_bytes().to_vec()));
         }
         let path = data_dir.join(FILE);
@@ -80,10 +77,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(dir.path().join(FILE))
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = fs::metadata(dir.path().join(FILE)).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o400);
         }
     }

@@ -13,6 +13,7 @@ use crate::{
 
 const USER: &str = "user";
 const SESSION_FAILURES: &str = "gate.failures";
+const CHALLENGE: &str = "challenge";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionUser {
@@ -24,31 +25,38 @@ pub struct SessionUser {
 pub async fn sign_in(session: &Session, user: &SessionUser) -> Result<(), AppError> {
     // A new id at sign-in, so an id planted before sign-in is worthless afterwards.
     session.cycle_id().await.map_err(internal)?;
-    session
-        .remove::<u32>(SESSION_FAILURES)
-        .await
-        .map_err(internal)?;
+    session.remove::<u32>(SESSION_FAILURES).await.map_err(internal)?;
     session.insert(USER, user).await.map_err(internal)
 }
 
 /// Ends the signed-in part of the session; a new id keeps the flash slots usable.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session
-        .remove::<SessionUser>(USER)
-        .await
-        .map_err(internal)?;
-    session
-        .remove::<u32>(SESSION_FAILURES)
-        .await
-        .map_err(internal)?;
+    session.remove::<SessionUser>(USER).await.map_err(internal)?;
+    session.remove::<u32>(SESSION_FAILURES).await.map_err(internal)?;
     session.cycle_id().await.map_err(internal)
 }
 
+/// A pending new-password challenge (Cognito), between sign-in and the new password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Challenge {
+    pub username: String,
+    pub session: String,
+}
+
+pub async fn set_challenge(session: &Session, challenge: &Challenge) -> Result<(), AppError> {
+    session.insert(CHALLENGE, challenge).await.map_err(internal)
+}
+
+pub async fn challenge(session: &Session) -> Result<Option<Challenge>, AppError> {
+    session.get(CHALLENGE).await.map_err(internal)
+}
+
+pub async fn clear_challenge(session: &Session) -> Result<(), AppError> {
+    session.remove::<Challenge>(CHALLENGE).await.map_err(internal).map(|_| ())
+}
+
 pub async fn set_flash(session: &Session, page: Page, flash: Flash) -> Result<(), AppError> {
-    session
-        .insert(page.flash_key(), flash)
-        .await
-        .map_err(internal)
+    session.insert(page.flash_key(), flash).await.map_err(internal)
 }
 
 pub async fn take_flash(session: &Session, page: Page) -> Result<Option<Flash>, AppError> {
@@ -56,16 +64,8 @@ pub async fn take_flash(session: &Session, page: Page) -> Result<Option<Flash>, 
 }
 
 pub async fn count_session_failure(session: &Session) -> Result<u32, AppError> {
-    let n = session
-        .get::<u32>(SESSION_FAILURES)
-        .await
-        .map_err(internal)?
-        .unwrap_or(0)
-        + 1;
-    session
-        .insert(SESSION_FAILURES, n)
-        .await
-        .map_err(internal)?;
+    let n = session.get::<u32>(SESSION_FAILURES).await.map_err(internal)?.unwrap_or(0) + 1;
+    session.insert(SESSION_FAILURES, n).await.map_err(internal)?;
     Ok(n)
 }
 
@@ -79,32 +79,19 @@ pub async fn current(
         return Ok(None);
     };
     let now = state.clock.now();
-    let account = state
-        .store
-        .account(&user.subject, state.policy.failure_cutoff(now))
-        .await
-        .map_err(internal)?;
+    let account =
+        state.store.account(&user.subject, state.policy.failure_cutoff(now)).await.map_err(internal)?;
     match account {
         Some(account) if !account.locked => Ok(Some((user, account))),
         _ => {
             sign_out(session).await?;
-            set_flash(
-                session,
-                Page::SignIn,
-                Flash::AccountDisabled {
-                    username: user.username,
-                },
-            )
-            .await?;
+            set_flash(session, Page::SignIn, Flash::AccountDisabled { username: user.username }).await?;
             Err(AppError::AccountDisabled)
         }
     }
 }
 
 /// Like [`current`], but signed-out is an error (for server functions).
-pub async fn require(
-    state: &AppState,
-    session: &Session,
-) -> Result<(SessionUser, AccountState), AppError> {
+pub async fn require(state: &AppState, session: &Session) -> Result<(SessionUser, AccountState), AppError> {
     current(state, session).await?.ok_or(AppError::SignedOut)
 }

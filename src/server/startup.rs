@@ -18,8 +18,14 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use super::{
-    alerts::LogAlerts, clock::SystemClock, config::Settings, directory::LocalDirectory,
-    outbox::Outbox, secret::Secret, state::AppState, store::Store,
+    alerts::{Alerts, LogAlerts, SnsAlerts},
+    clock::SystemClock,
+    config::Settings,
+    directory::{CognitoDirectory, Directory, LocalDirectory},
+    outbox::Outbox,
+    secret::Secret,
+    state::AppState,
+    store::Store,
 };
 use crate::app::{shell, App};
 
@@ -31,23 +37,24 @@ const API_BODY_LIMIT: usize = 64 * 1024;
 
 /// Builds the state every command needs: the store (migrated), the secret, the ports.
 pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
-    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create data folder {}: {e}",
-            settings.data_dir.display()
-        )
-    })?;
+    std::fs::create_dir_all(&settings.data_dir)
+        .map_err(|e| anyhow::anyhow!("cannot create data folder {}: {e}", settings.data_dir.display()))?;
     let store = Store::connect(&settings.database_url()).await?;
     let secret = Secret::load(settings.secret.as_deref(), &settings.data_dir)?;
-    let directory = LocalDirectory::new(store.clone());
-    let alerts = LogAlerts::new(store.clone());
+    let aws = match settings.cognito().is_some() || settings.sns_topic_arn.is_some() {
+        true => Some(aws_config(settings).await),
+        false => None,
+    };
+    let directory: Arc<dyn Directory> = match (settings.cognito(), &aws) {
+        (Some(cognito), Some(sdk)) => CognitoDirectory::new(sdk, cognito)?,
+        _ => LocalDirectory::new(store.clone()),
+    };
+    let alerts: Arc<dyn Alerts> = match (&settings.sns_topic_arn, &aws) {
+        (Some(arn), Some(sdk)) => SnsAlerts::new(sdk, arn.clone()),
+        _ => LogAlerts::new(store.clone()),
+    };
     let clock = Arc::new(SystemClock);
-    let outbox = Outbox::new(
-        store.clone(),
-        directory.clone(),
-        alerts.clone(),
-        clock.clone(),
-    );
+    let outbox = Outbox::new(store.clone(), directory.clone(), alerts.clone(), clock.clone());
     let leptos_options = LeptosOptions::builder()
         .output_name("referral-gate")
         .site_root(settings.site_root.as_str())
@@ -73,6 +80,26 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     })
 }
 
+/// The AWS SDK's configuration: the standard chain (region, credentials, endpoint),
+/// with both timeouts set so an endpoint that accepts and never answers cannot hang a
+/// request, and few retries (the outbox retries on its own schedule).
+async fn aws_config(settings: &Settings) -> aws_config::SdkConfig {
+    use aws_config::{retry::RetryConfig, timeout::TimeoutConfig, BehaviorVersion};
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .operation_attempt_timeout(Duration::from_secs(4))
+                .operation_timeout(Duration::from_secs(10))
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(2));
+    if let Some(url) = &settings.aws_endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
 pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
@@ -86,11 +113,7 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(settings.site_addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.site_addr))?;
-        Ok(Self {
-            listener,
-            router,
-            state,
-        })
+        Ok(Self { listener, router, state })
     }
 
     pub fn port(&self) -> u16 {
@@ -105,13 +128,9 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let worker = tokio::spawn(self.state.outbox.clone().run());
         tracing::info!(address = %self.listener.local_addr()?, "referral-gate listening");
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
         worker.abort();
         Ok(())
     }
@@ -124,9 +143,7 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
     session_store.migrate().await?;
     tokio::spawn({
         use tower_sessions::session_store::ExpiredDeletion;
-        session_store
-            .clone()
-            .continuously_delete_expired(Duration::from_secs(300))
+        session_store.clone().continuously_delete_expired(Duration::from_secs(300))
     });
     let sessions = SessionManagerLayer::new(session_store)
         .with_name("referral_gate_session")
@@ -137,14 +154,8 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
 
     let routes = generate_route_list(App);
     let api = Router::new()
-        .route(
-            "/api/form/submit",
-            post(server_fn_handler).layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT)),
-        )
-        .route(
-            "/api/{*fn_name}",
-            post(server_fn_handler).layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)),
-        )
+        .route("/api/form/submit", post(server_fn_handler).layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT)))
+        .route("/api/{*fn_name}", post(server_fn_handler).layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)))
         .layer(middleware::from_fn(api_errors));
 
     // Pages get the state through context; server functions are routed above, with
@@ -219,8 +230,7 @@ async fn api_errors(req: Request, next: Next) -> Response {
 }
 
 fn plain_error(status: StatusCode, message: &str) -> Response {
-    let body = serde_json::to_string(&crate::error::AppError::BadInput(message.into()))
-        .unwrap_or_default();
+    let body = serde_json::to_string(&crate::error::AppError::BadInput(message.into())).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
@@ -230,8 +240,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -7,8 +7,8 @@ use ipnet::IpNet;
 use leptos::prelude::LeptosOptions;
 
 use super::{
-    alerts::Alerts, clock::Clock, directory::Directory, guard::Policy, outbox::Outbox,
-    secret::Secret, store::Store,
+    alerts::Alerts, clock::Clock, directory::Directory, guard::Policy, outbox::Outbox, secret::Secret,
+    store::Store,
 };
 
 #[derive(Clone)]

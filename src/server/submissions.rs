@@ -31,31 +31,20 @@ pub async fn read(mut multipart: multer::Multipart<'static>) -> Result<Submissio
     let mut draft = FormDraft::default();
     let mut photo: Option<Vec<u8>> = None;
     let mut fields = 0;
-    let refuse = |message: &str, draft: &FormDraft| Refused {
-        message: message.to_owned(),
-        draft: draft.clone(),
-    };
+    let refuse =
+        |message: &str, draft: &FormDraft| Refused { message: message.to_owned(), draft: draft.clone() };
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => {
-                return Err(refuse(
-                    "The form could not be read completely. Please try again.",
-                    &draft,
-                ))
-            }
+            Err(_) => return Err(refuse("The form could not be read completely. Please try again.", &draft)),
         };
         fields += 1;
         if fields > MAX_FIELDS {
             return Err(refuse("The form has unexpected fields.", &draft));
         }
         let name = field.name().unwrap_or_default().to_owned();
-        let limit = if name == "photo" {
-            MAX_PHOTO_BYTES
-        } else {
-            MAX_TEXT_BYTES
-        };
+        let limit = if name == "photo" { MAX_PHOTO_BYTES } else { MAX_TEXT_BYTES };
         let mut bytes = Vec::new();
         loop {
             match field.chunk().await {
@@ -70,26 +59,17 @@ pub async fn read(mut multipart: multer::Multipart<'static>) -> Result<Submissio
                 Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
                 Ok(None) => break,
                 Err(_) => {
-                    return Err(refuse(
-                        "The form could not be read completely. Please try again.",
-                        &draft,
-                    ))
+                    return Err(refuse("The form could not be read completely. Please try again.", &draft))
                 }
             }
         }
         let text = || String::from_utf8(bytes.clone()).map_err(|_| ());
         match name.as_str() {
             "full_name" => {
-                draft.full_name =
-                    text().map_err(|_| refuse("“Full name” is not valid text.", &draft))?
+                draft.full_name = text().map_err(|_| refuse("“Full name” is not valid text.", &draft))?
             }
-            "email" => {
-                draft.email = text().map_err(|_| refuse("“Email” is not valid text.", &draft))?
-            }
-            "about" => {
-                draft.about =
-                    text().map_err(|_| refuse("“About you” is not valid text.", &draft))?
-            }
+            "email" => draft.email = text().map_err(|_| refuse("“Email” is not valid text.", &draft))?,
+            "about" => draft.about = text().map_err(|_| refuse("“About you” is not valid text.", &draft))?,
             "photo" => photo = Some(bytes),
             _ => {}
         }
@@ -102,21 +82,10 @@ pub async fn read(mut multipart: multer::Multipart<'static>) -> Result<Submissio
         .ok_or_else(|| refuse("Please choose a photo (JPEG, PNG or WebP).", &draft))?;
     let photo_kind = PhotoKind::sniff(&photo)
         .ok_or_else(|| refuse("The photo must be a JPEG, PNG or WebP image.", &draft))?;
-    Ok(Submission {
-        full_name,
-        email,
-        about,
-        photo_kind,
-        photo,
-    })
+    Ok(Submission { full_name, email, about, photo_kind, photo })
 }
 
-pub async fn store(
-    store: &Store,
-    subject: &str,
-    s: &Submission,
-    now: Millis,
-) -> sqlx::Result<Receipt> {
+pub async fn store(store: &Store, subject: &str, s: &Submission, now: Millis) -> sqlx::Result<Receipt> {
     let id = store
         .insert_submission(
             NewSubmission {

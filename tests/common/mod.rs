@@ -37,10 +37,7 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     app
 }
 
-pub fn settings(
-    data_dir: &std::path::Path,
-    extra: &[&str],
-) -> referral_gate::server::config::Settings {
+pub fn settings(data_dir: &std::path::Path, extra: &[&str]) -> referral_gate::server::config::Settings {
     let mut args = vec![
         "referral-gate".to_owned(),
         "--data-dir".into(),
@@ -56,19 +53,11 @@ pub fn settings(
 
 /// Starts the app on an existing data folder (to test what survives a restart).
 pub async fn spawn_app_in(data_dir: &std::path::Path, extra: &[&str]) -> TestApp {
-    let app = Application::build(&settings(data_dir, extra))
-        .await
-        .expect("app builds");
+    let app = Application::build(&settings(data_dir, extra)).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     let server = tokio::spawn(app.run_until_stopped());
-    TestApp {
-        base,
-        state,
-        data_dir: data_dir.to_owned(),
-        server,
-        _data: None,
-    }
+    TestApp { base, state, data_dir: data_dir.to_owned(), server, _data: None }
 }
 
 impl TestApp {
@@ -90,41 +79,20 @@ impl TestApp {
 
     pub async fn add_user(&self, name: &str) {
         let hash = hash_password(&Password::parse(PASSWORD.into()).unwrap()).unwrap();
-        self.state
-            .store
-            .upsert_local_user(name, &hash, false, self.state.clock.now())
-            .await
-            .unwrap();
+        self.state.store.upsert_local_user(name, &hash, false, self.state.clock.now()).await.unwrap();
     }
 
     pub async fn create_code(&self, max_uses: Option<u32>) -> ReferralCode {
-        let spec = CodeSpec {
-            max_uses,
-            expires_in: None,
-            note: None,
-        };
-        codes::create(
-            &self.state.store,
-            &self.state.secret,
-            None,
-            &spec,
-            self.state.clock.now(),
-        )
-        .await
-        .unwrap()
+        let spec = CodeSpec { max_uses, expires_in: None, note: None };
+        codes::create(&self.state.store, &self.state.secret, None, &spec, self.state.clock.now())
+            .await
+            .unwrap()
     }
 
     /// A fresh "browser": its own cookie jar.
     pub fn browser(&self) -> Browser {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        Browser {
-            client,
-            base: self.base.clone(),
-        }
+        let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
+        Browser { client, base: self.base.clone() }
     }
 
     /// A user added and signed in, in a fresh browser.
@@ -137,10 +105,7 @@ impl TestApp {
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(self.state.store.pool())
-            .await
-            .unwrap()
+        sqlx::query_scalar(sql).fetch_one(self.state.store.pool()).await.unwrap()
     }
 }
 
@@ -157,21 +122,11 @@ impl Browser {
 
     /// Calls a server function as the hydrated app does (urlencoded in, JSON out).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
-        self.client
-            .post(self.url(endpoint))
-            .form(form)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(self.url(endpoint)).form(form).send().await.unwrap()
     }
 
     /// Posts a form as a browser without JavaScript does.
-    pub async fn post_page(
-        &self,
-        endpoint: &str,
-        referer: &str,
-        form: &[(&str, &str)],
-    ) -> Response {
+    pub async fn post_page(&self, endpoint: &str, referer: &str, form: &[(&str, &str)]) -> Response {
         self.client
             .post(self.url(endpoint))
             .header(header::ACCEPT, "text/html,application/xhtml+xml")
@@ -183,28 +138,15 @@ impl Browser {
     }
 
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
-        let res = self
-            .client
-            .get(self.url(path))
-            .header(header::ACCEPT, "text/html")
-            .send()
-            .await
-            .unwrap();
+        let res = self.client.get(self.url(path)).header(header::ACCEPT, "text/html").send().await.unwrap();
         let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned());
+        let location = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
         let body = res.text().await.unwrap();
         (status, location.unwrap_or(body))
     }
 
     pub async fn sign_in(&self, name: &str, password: &str) -> Response {
-        self.call(
-            "/api/auth/sign-in",
-            &[("username", name), ("password", password)],
-        )
-        .await
+        self.call("/api/auth/sign-in", &[("username", name), ("password", password)]).await
     }
 
     pub async fn submit_code(&self, code: &str) -> Response {
@@ -214,9 +156,8 @@ impl Browser {
 
 /// A tiny valid PNG (1×1).
 pub const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x60, 0x00, 0x02, 0x00,
-    0x00, 0x05, 0x00, 0x01, 0xE9, 0xFA, 0xDC, 0xD8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44,
-    0xAE, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00,
+    0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00,
+    0x01, 0xE9, 0xFA, 0xDC, 0xD8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];

@@ -26,13 +26,7 @@ impl Alerts for LogAlerts {
     async fn send(&self, key: &str, alert: &Alert) -> Result<(), DeliveryError> {
         let message = alert.message();
         self.store
-            .record_alert(
-                key,
-                alert.event.as_str(),
-                &alert.subject,
-                &message,
-                SystemClock.now(),
-            )
+            .record_alert(key, alert.event.as_str(), &alert.subject, &message, SystemClock.now())
             .await
             .map_err(|e| DeliveryError::Transient(e.to_string()))?;
         tracing::warn!(

@@ -2,8 +2,10 @@
 //! behind the same trait.
 
 mod log;
+mod sns;
 
 pub use log::LogAlerts;
+pub use sns::SnsAlerts;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

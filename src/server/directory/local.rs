@@ -8,7 +8,7 @@ use argon2::{
 };
 use async_trait::async_trait;
 
-use super::{AuthError, DeliveryError, Directory, Identity};
+use super::{AuthError, DeliveryError, Directory, Identity, SignInStep};
 use crate::{
     domain::{Password, Username},
     server::store::Store,
@@ -37,18 +37,13 @@ pub fn hash_password(password: &Password) -> anyhow::Result<String> {
 fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| {
-        hash_password(&Password::parse("not a real password".into()).expect("valid"))
-            .expect("argon2 works")
+        hash_password(&Password::parse("not a real password".into()).expect("valid")).expect("argon2 works")
     })
 }
 
 fn verify(password: &Password, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.expose().as_bytes(), &h)
-                .is_ok()
-        })
+        .map(|h| Argon2::default().verify_password(password.expose().as_bytes(), &h).is_ok())
         .unwrap_or(false)
 }
 
@@ -58,20 +53,10 @@ impl Directory for LocalDirectory {
         true
     }
 
-    async fn authenticate(
-        &self,
-        username: &Username,
-        password: &Password,
-    ) -> Result<Identity, AuthError> {
-        let user = self
-            .store
-            .local_user(username.as_str())
-            .await
-            .map_err(|e| AuthError::Unavailable(e.into()))?;
-        let hash = user
-            .as_ref()
-            .map_or(dummy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
+    async fn authenticate(&self, username: &Username, password: &Password) -> Result<SignInStep, AuthError> {
+        let user =
+            self.store.local_user(username.as_str()).await.map_err(|e| AuthError::Unavailable(e.into()))?;
+        let hash = user.as_ref().map_or(dummy_hash(), |u| u.password_hash.as_str()).to_owned();
         let password = password.clone();
         // argon2 is deliberately slow: keep it off the async workers.
         let ok = tokio::task::spawn_blocking(move || verify(&password, &hash))
@@ -79,13 +64,31 @@ impl Directory for LocalDirectory {
             .map_err(|e| AuthError::Unavailable(e.into()))?;
         match user {
             Some(u) if ok && !u.enabled => Err(AuthError::Disabled),
-            Some(u) if ok => Ok(Identity {
+            Some(u) if ok => Ok(SignInStep::Done(Identity {
                 subject: u.subject,
                 username: u.username,
                 is_admin: u.is_admin,
-            }),
+            })),
             _ => Err(AuthError::InvalidCredentials),
         }
+    }
+
+    /// Local accounts are created with their password; there is no challenge.
+    async fn complete_new_password(
+        &self,
+        _: &Username,
+        _: &str,
+        _: &Password,
+    ) -> Result<Identity, AuthError> {
+        Err(AuthError::ChallengeExpired)
+    }
+
+    fn records_admissions(&self) -> bool {
+        false
+    }
+
+    async fn record_admission(&self, _subject: &str, _username: &str) -> Result<(), DeliveryError> {
+        Ok(())
     }
 
     async fn disable(&self, subject: &str, _username: &str) -> Result<(), DeliveryError> {
@@ -98,11 +101,7 @@ impl Directory for LocalDirectory {
 
     /// Local sessions live in the app's own store and are refused as soon as the
     /// account is locked, so there is nothing more to end.
-    async fn sign_out_everywhere(
-        &self,
-        _subject: &str,
-        _username: &str,
-    ) -> Result<(), DeliveryError> {
+    async fn sign_out_everywhere(&self, _subject: &str, _username: &str) -> Result<(), DeliveryError> {
         Ok(())
     }
 

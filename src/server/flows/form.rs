@@ -25,10 +25,7 @@ async fn admitted(req: &Request) -> Result<AccountState, AppError> {
     }
 }
 
-pub async fn submit(
-    req: &Request,
-    multipart: multer::Multipart<'static>,
-) -> Result<Receipt, AppError> {
+pub async fn submit(req: &Request, multipart: multer::Multipart<'static>) -> Result<Receipt, AppError> {
     let account = admitted(req).await?;
     let submission = match submissions::read(multipart).await {
         Ok(s) => s,
@@ -37,23 +34,15 @@ pub async fn submit(
             session::set_flash(
                 &req.session,
                 Page::Form,
-                Flash::FormRejected {
-                    message: refused.message,
-                    draft: refused.draft,
-                },
+                Flash::FormRejected { message: refused.message, draft: refused.draft },
             )
             .await?;
             return Err(AppError::BadInput(message));
         }
     };
-    let receipt = submissions::store(
-        &req.state.store,
-        &account.subject,
-        &submission,
-        req.state.clock.now(),
-    )
-    .await
-    .map_err(internal)?;
+    let receipt = submissions::store(&req.state.store, &account.subject, &submission, req.state.clock.now())
+        .await
+        .map_err(internal)?;
     tracing::info!(subject = %account.subject, id = receipt.id, "form received");
     leptos_axum::redirect("/form/received");
     Ok(receipt)
@@ -61,7 +50,5 @@ pub async fn submit(
 
 pub async fn latest(req: &Request) -> Result<Option<Receipt>, AppError> {
     let account = admitted(req).await?;
-    submissions::latest(&req.state.store, &account.subject)
-        .await
-        .map_err(internal)
+    submissions::latest(&req.state.store, &account.subject).await.map_err(internal)
 }

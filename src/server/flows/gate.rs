@@ -25,42 +25,22 @@ pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> 
     let code = match ReferralCode::parse(code) {
         Ok(code) => code,
         Err(e) => {
-            session::set_flash(
-                &req.session,
-                Page::Gate,
-                Flash::CodeMalformed {
-                    message: e.to_string(),
-                },
-            )
-            .await?;
+            session::set_flash(&req.session, Page::Gate, Flash::CodeMalformed { message: e.to_string() })
+                .await?;
             return Err(AppError::BadInput(e.to_string()));
         }
     };
-    let outcome = gate::submit(&req.state, &account, &req.client, &code)
-        .await
-        .map_err(internal)?;
+    let outcome = gate::submit(&req.state, &account, &req.client, &code).await.map_err(internal)?;
     match outcome {
         Ok(GateOutcome::Admitted) => {
             session::set_flash(&req.session, Page::Form, Flash::CodeAccepted).await?;
             leptos_axum::redirect("/form");
             Ok(GateOutcome::Admitted)
         }
-        Ok(
-            rejected @ GateOutcome::Rejected {
-                failures,
-                max_retries,
-            },
-        ) => {
+        Ok(rejected @ GateOutcome::Rejected { failures, max_retries }) => {
             session::count_session_failure(&req.session).await?;
-            session::set_flash(
-                &req.session,
-                Page::Gate,
-                Flash::CodeRejected {
-                    failures,
-                    max_retries,
-                },
-            )
-            .await?;
+            session::set_flash(&req.session, Page::Gate, Flash::CodeRejected { failures, max_retries })
+                .await?;
             Ok(rejected)
         }
         Ok(GateOutcome::Locked) => {
@@ -70,12 +50,7 @@ pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> 
             Ok(GateOutcome::Locked)
         }
         Err(Refusal::AddressBlocked { retry_after_secs }) => {
-            session::set_flash(
-                &req.session,
-                Page::Gate,
-                Flash::AddressBlocked { retry_after_secs },
-            )
-            .await?;
+            session::set_flash(&req.session, Page::Gate, Flash::AddressBlocked { retry_after_secs }).await?;
             Err(AppError::TooManyRequests { retry_after_secs })
         }
         Err(Refusal::AccountLocked) => {
@@ -83,9 +58,7 @@ pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> 
             session::set_flash(
                 &req.session,
                 Page::SignIn,
-                Flash::AccountDisabled {
-                    username: user.username,
-                },
+                Flash::AccountDisabled { username: user.username },
             )
             .await?;
             leptos_axum::redirect("/sign-in");

@@ -33,12 +33,7 @@ pub struct LockoutActions {
 
 impl Store {
     /// Makes sure the gate has a row for this account (first sign-in).
-    pub async fn ensure_account(
-        &self,
-        subject: &str,
-        username: &str,
-        now: Millis,
-    ) -> sqlx::Result<()> {
+    pub async fn ensure_account(&self, subject: &str, username: &str, now: Millis) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO accounts (subject, username, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (subject) DO UPDATE SET username = excluded.username",
@@ -51,11 +46,17 @@ impl Store {
         Ok(())
     }
 
-    pub async fn account(
-        &self,
-        subject: &str,
-        failure_cutoff: Millis,
-    ) -> sqlx::Result<Option<AccountState>> {
+    /// The subject and username of the account with this username, if it signed in.
+    pub async fn account_by_username(&self, username: &str) -> sqlx::Result<Option<(String, String)>> {
+        sqlx::query_as(
+            "SELECT subject, username FROM accounts WHERE username = $1 ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn account(&self, subject: &str, failure_cutoff: Millis) -> sqlx::Result<Option<AccountState>> {
         let row = sqlx::query(
             "SELECT a.subject, a.username,
                     CASE WHEN a.last_failure_at >= $2 THEN a.failures ELSE 0 END AS failures,
@@ -133,14 +134,13 @@ impl Store {
         actions: LockoutActions,
     ) -> sqlx::Result<Option<Vec<i64>>> {
         let mut tx = self.pool.begin().await?;
-        let locked = sqlx::query(
-            "UPDATE accounts SET locked_at = $2 WHERE subject = $1 AND locked_at IS NULL",
-        )
-        .bind(subject)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let locked =
+            sqlx::query("UPDATE accounts SET locked_at = $2 WHERE subject = $1 AND locked_at IS NULL")
+                .bind(subject)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if locked != 1 {
             return Ok(None);
         }

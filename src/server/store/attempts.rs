@@ -36,14 +36,16 @@ impl Store {
         outcome: AttemptOutcome,
         now: Millis,
     ) -> sqlx::Result<()> {
-        sqlx::query("INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(subject)
-            .bind(address)
-            .bind(user_agent)
-            .bind(outcome.as_str())
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(subject)
+        .bind(address)
+        .bind(user_agent)
+        .bind(outcome.as_str())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::Store;
+use super::{outbox::NewOutboxRow, Store};
 use crate::server::clock::Millis;
 
 pub struct NewCode {
@@ -27,7 +27,8 @@ pub struct CodeRow {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Redemption {
-    Admitted,
+    /// Admitted; `outbox` is the queued directory action, if one was given.
+    Admitted { outbox: Option<i64> },
     /// Unknown, revoked, expired or used up: all look the same to the user.
     Refused,
 }
@@ -58,6 +59,7 @@ impl Store {
         digest: &str,
         subject: &str,
         now: Millis,
+        then: Option<NewOutboxRow>,
     ) -> sqlx::Result<Redemption> {
         let mut tx = self.pool.begin().await?;
         let code_id: Option<i64> = sqlx::query_scalar(
@@ -87,8 +89,12 @@ impl Store {
             .bind(subject)
             .execute(&mut *tx)
             .await?;
+        let outbox = match then {
+            Some(row) => Some(row.insert(&mut tx, now).await?),
+            None => None,
+        };
         tx.commit().await?;
-        Ok(Redemption::Admitted)
+        Ok(Redemption::Admitted { outbox })
     }
 
     pub async fn list_codes(&self) -> sqlx::Result<Vec<CodeRow>> {

@@ -15,6 +15,8 @@ pub enum OutboxKind {
     SignOutEverywhere,
     /// Tell an administrator.
     Alert,
+    /// Record an admission in the directory (a Cognito group).
+    RecordAdmission,
 }
 
 impl OutboxKind {
@@ -23,6 +25,7 @@ impl OutboxKind {
             Self::DisableUser => "disable_user",
             Self::SignOutEverywhere => "sign_out_everywhere",
             Self::Alert => "alert",
+            Self::RecordAdmission => "record_admission",
         }
     }
 
@@ -31,6 +34,7 @@ impl OutboxKind {
             "disable_user" => Some(Self::DisableUser),
             "sign_out_everywhere" => Some(Self::SignOutEverywhere),
             "alert" => Some(Self::Alert),
+            "record_admission" => Some(Self::RecordAdmission),
             _ => None,
         }
     }
@@ -43,11 +47,7 @@ pub struct NewOutboxRow {
 }
 
 impl NewOutboxRow {
-    pub(super) async fn insert(
-        self,
-        tx: &mut Transaction<'_, Sqlite>,
-        now: Millis,
-    ) -> sqlx::Result<i64> {
+    pub(super) async fn insert(self, tx: &mut Transaction<'_, Sqlite>, now: Millis) -> sqlx::Result<i64> {
         sqlx::query_scalar(
             "INSERT INTO outbox (idempotency_key, kind, payload, next_attempt_at, created_at)
              VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -122,12 +122,7 @@ impl Store {
     }
 
     /// Records a failed delivery: retried at `retry_at`, or given up when `None`.
-    pub async fn outbox_failed(
-        &self,
-        id: i64,
-        error: &str,
-        retry_at: Option<Millis>,
-    ) -> sqlx::Result<()> {
+    pub async fn outbox_failed(&self, id: i64, error: &str, retry_at: Option<Millis>) -> sqlx::Result<()> {
         sqlx::query(
             "UPDATE outbox SET last_error = $2, lease_until = NULL,
                  state = CASE WHEN $3 IS NULL THEN 'failed' ELSE 'pending' END,
@@ -144,9 +139,7 @@ impl Store {
 
     /// Rows not yet delivered (pending or failed), for health and tests.
     pub async fn outbox_depth(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state <> 'done'")
-            .fetch_one(&self.pool)
-            .await
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state <> 'done'").fetch_one(&self.pool).await
     }
 
     /// Queues one row outside a lockout (e.g. the alert after an unlock).

@@ -17,14 +17,13 @@ pub enum ThrottleState {
 
 impl Store {
     pub async fn throttle_state(&self, key: &str, now: Millis) -> sqlx::Result<ThrottleState> {
-        let until: Option<i64> = sqlx::query_scalar(
-            "SELECT blocked_until FROM throttle WHERE key = $1 AND blocked_until > $2",
-        )
-        .bind(key)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?
-        .flatten();
+        let until: Option<i64> =
+            sqlx::query_scalar("SELECT blocked_until FROM throttle WHERE key = $1 AND blocked_until > $2")
+                .bind(key)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten();
         Ok(until.map_or(ThrottleState::Open, ThrottleState::Blocked))
     }
 
@@ -53,11 +52,7 @@ impl Store {
         if failures < limit.max {
             return Ok(ThrottleState::Open);
         }
-        let prior = guard::prior_blocks(
-            row.get::<i64, _>("blocks") as u32,
-            row.get("blocked_until"),
-            now,
-        );
+        let prior = guard::prior_blocks(row.get::<i64, _>("blocks") as u32, row.get("blocked_until"), now);
         let until = now + guard::block_duration(limit.window, prior).as_millis() as Millis;
         // Only the request that finds the count at the limit sets the block (it resets
         // the count), so parallel failures cannot double the block twice.
@@ -76,10 +71,7 @@ impl Store {
     }
 
     pub async fn throttle_clear(&self, key: &str) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM throttle WHERE key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM throttle WHERE key = $1").bind(key).execute(&self.pool).await?;
         Ok(())
     }
 }
