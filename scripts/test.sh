@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test: unit and integration (cargo), then Playwright end to end in
-# Debian's Chromium, with and without JavaScript. Installs what is missing first.
+# Runs every test: unit and integration (cargo; the Cognito and SNS ones against moto
+# server, the AWS emulator), then Playwright end to end in Debian's Chromium, with and
+# without JavaScript, on the embedded default and in Cognito mode. Installs what is
+# missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
+TOOLS="${REFERRAL_GATE_TOOLS:-$HOME/.cache/referral-gate-tools}"
 
 if [[ ! -x /usr/bin/chromium ]]; then
   printf '\n== installing Debian chromium\n' >&2
@@ -12,20 +15,37 @@ if [[ ! -x /usr/bin/chromium ]]; then
   $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+export MOTO_SERVER="$TOOLS/moto/bin/moto_server"
+if [[ ! -x "$MOTO_SERVER" ]]; then
+  printf '\n== installing moto server (the AWS emulator) from PyPI\n' >&2
+  python3 -m venv "$TOOLS/moto"
+  "$TOOLS/moto/bin/pip" install -q 'moto[cognitoidp,sns]==5.2.5' flask flask-cors
+fi
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
+
 printf '\n== unit and integration tests\n' >&2
 cargo test --features ssr
 
 printf '\n== end-to-end tests (Playwright)\n' >&2
 cargo leptos build
 (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
-log=$(mktemp)
-data=$(mktemp -d)
+work=$(mktemp -d)
+moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH "$MOTO_SERVER" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+trap 'kill $moto_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$moto_port/moto-api/data.json" >/dev/null && break
+  sleep 0.1
+done
+eval "$(cd end2end && node aws-fixture.mjs "http://127.0.0.1:$moto_port")"
+mkdir -p "$work/data"
 set +e
-(cd end2end && E2E_BIN="$TARGET_DIR/debug/referral-gate" E2E_DATA_DIR="$data" npx playwright test) 2>&1 | tee "$log"
+(cd end2end && E2E_BIN="$TARGET_DIR/debug/referral-gate" E2E_DATA_DIR="$work/data" npx playwright test) 2>&1 | tee "$work/e2e.log"
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE '^ +[0-9]+ passed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
-failed=$(grep -oE '^ +[0-9]+ failed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+passed=$(grep -oE '^ +[0-9]+ passed' "$work/e2e.log" | grep -oE '[0-9]+' | tail -1 || true)
+failed=$(grep -oE '^ +[0-9]+ failed' "$work/e2e.log" | grep -oE '[0-9]+' | tail -1 || true)
 echo "${passed:-0} passed, ${failed:-0} failed"
-rm -rf "$data" "$log"
 exit "$status"

@@ -2,6 +2,8 @@
 //! over HTTP like a browser would (cookies kept, redirects not followed).
 #![allow(dead_code)]
 
+pub mod moto;
+
 use clap::Parser;
 use referral_gate::{
     domain::{Password, ReferralCode},
@@ -68,7 +70,11 @@ impl TestApp {
 
     /// Waits until `sql` yields `want`, for work done in the background (the outbox).
     pub async fn eventually(&self, sql: &str, want: i64) {
-        for _ in 0..100 {
+        self.eventually_within(sql, want, 10).await
+    }
+
+    pub async fn eventually_within(&self, sql: &str, want: i64, secs: u64) {
+        for _ in 0..secs * 10 {
             if self.scalar(sql).await == want {
                 return;
             }
