@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit and integration (cargo; the Cognito and SNS ones against moto
-# server, the AWS emulator), then Playwright end to end in Debian's Chromium, with and
+# Runs every test: unit and integration (cargo; on SQLite, then again on PostgreSQL;
+# the Cognito and SNS ones against moto server, the AWS emulator), then Playwright end to end in Debian's Chromium, with and
 # without JavaScript, on the embedded default and in Cognito mode. Installs what is
 # missing first.
 set -euo pipefail
@@ -24,8 +24,13 @@ fi
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 
-printf '\n== unit and integration tests\n' >&2
+printf '\n== unit and integration tests (SQLite)\n' >&2
 cargo test --features ssr
+
+printf '\n== integration tests again on PostgreSQL (a throwaway cluster on loopback)\n' >&2
+pg_dir=$(mktemp -d)
+trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+TEST_DATABASE_URL=$(scripts/postgres.sh start "$pg_dir") cargo test --features ssr --tests
 
 printf '\n== end-to-end tests (Playwright)\n' >&2
 cargo leptos build
@@ -34,7 +39,7 @@ work=$(mktemp -d)
 moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH "$MOTO_SERVER" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
-trap 'kill $moto_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $moto_pid 2>/dev/null || true; rm -rf "$work"; scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$moto_port/moto-api/data.json" >/dev/null && break
   sleep 0.1

@@ -4,7 +4,7 @@ mod common;
 
 use common::{
     moto::{Moto, Pool, Proxy},
-    spawn_app_in, spawn_app_with, Browser, TestApp,
+    spawn_app_with, Browser, TestApp,
 };
 use futures::future::join_all;
 use referral_gate::{domain::GateOutcome, domain::Username, server::accounts};
@@ -158,8 +158,7 @@ async fn an_aws_outage_delays_the_delivery_but_not_the_lock() {
 
     // The server restarts while AWS is still down.
     app.stop();
-    let args = pool.app_args(&proxy.url());
-    let app = spawn_app_in(&app.data_dir, &args.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let app = app.twin().await;
 
     // AWS comes back, with the pool, the user and the topic set up again.
     let moto = Moto::start().await;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{settings, spawn_app, spawn_app_in, PASSWORD};
+use common::{database_args, settings, spawn_app, spawn_app_in, PASSWORD};
 use referral_gate::{
     domain::Username,
     server::{
@@ -30,9 +30,10 @@ fn alert(subject: &str) -> Alert {
 #[tokio::test]
 async fn queued_actions_survive_a_restart_and_are_delivered_once() {
     let data = tempfile::tempdir().unwrap();
+    let args = database_args().await;
     // Queued by a process that stops before delivering.
     {
-        let state = build_state(&settings(data.path(), &[])).await.unwrap();
+        let state = build_state(&settings(data.path(), &args)).await.unwrap();
         let row = NewOutboxRow {
             idempotency_key: "restart-test:alert".into(),
             kind: OutboxKind::Alert,
@@ -40,7 +41,7 @@ async fn queued_actions_survive_a_restart_and_are_delivered_once() {
         };
         state.store.enqueue(row, state.clock.now()).await.unwrap();
     }
-    let app = spawn_app_in(data.path(), &[]).await;
+    let app = spawn_app_in(data.path(), &args).await;
     app.eventually("SELECT COUNT(*) FROM outbox WHERE state = 'done'", 1).await;
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM alerts WHERE idempotency_key = 'restart-test:alert'").await,
@@ -94,7 +95,7 @@ async fn sessions_survive_a_restart() {
     let (status, _) = b.page("/gate").await;
     assert_eq!(status, StatusCode::OK);
     first.stop();
-    let second = spawn_app_in(&first.data_dir, &[]).await;
+    let second = first.twin().await;
     let mut b2 = b.clone();
     b2.base = second.base.clone();
     let (status, html) = b2.page("/gate").await;

@@ -27,12 +27,16 @@ async fn the_session_id_changes_at_sign_in_and_sign_out_ends_it() {
     let b = app.browser();
     // A session exists before sign-in (a failed attempt leaves a flash in it).
     b.sign_in("bob", "wrong password").await;
-    let before: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM sessions").fetch_all(app.state.store.pool()).await.unwrap();
+    let before: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM {}", app.sessions_table()))
+        .fetch_all(app.state.store.pool())
+        .await
+        .unwrap();
     assert_eq!(before.len(), 1);
     assert_eq!(b.sign_in("bob", PASSWORD).await.status(), StatusCode::OK);
-    let after: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM sessions").fetch_all(app.state.store.pool()).await.unwrap();
+    let after: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM {}", app.sessions_table()))
+        .fetch_all(app.state.store.pool())
+        .await
+        .unwrap();
     assert!(!after.contains(&before[0]), "the old id is gone");
     let (status, _) = b.page("/gate").await;
     assert_eq!(status, StatusCode::OK);

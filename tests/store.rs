@@ -1,5 +1,7 @@
 //! The store's atomic operations, with explicit times (no waiting on clocks).
 
+mod common;
+
 use std::time::Duration;
 
 use referral_gate::server::{
@@ -10,9 +12,13 @@ use referral_gate::server::{
 const HOUR: i64 = 3_600_000;
 const T0: i64 = 1_800_000_000_000;
 
+/// The same tests run on SQLite and, with `TEST_DATABASE_URL`, on PostgreSQL.
 async fn store() -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let url = match common::fresh_postgres_database().await {
+        Some(url) => url,
+        None => format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+    };
     let store = Store::connect(&url).await.unwrap();
     store.ensure_account("s1", "one", T0).await.unwrap();
     (store, dir)

@@ -20,6 +20,7 @@ CREATE TABLE accounts (
     locked_at       INTEGER,
     created_at      INTEGER NOT NULL
 );
+CREATE INDEX accounts_username ON accounts (username);
 
 -- Referral codes: only a keyed hash and a short display prefix are stored.
 CREATE TABLE codes (

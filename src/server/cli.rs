@@ -33,6 +33,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the web app (the default).
     Serve,
+    /// Bring the database schema up to date (serve does this too) and exit.
+    Migrate,
     /// Manage accounts of the local directory.
     #[command(subcommand)]
     Users(UsersCommand),
@@ -106,6 +108,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => Application::build(&settings).await?.run_until_stopped().await,
+        Command::Migrate => {
+            std::fs::create_dir_all(&settings.data_dir)?;
+            super::store::Store::connect(&settings.database_url()).await?;
+            println!("database is up to date");
+            Ok(())
+        }
         Command::Users(cmd) => users(&build_state(&settings).await?, cmd).await,
         Command::Codes(cmd) => codes_cmd(&build_state(&settings).await?, cmd).await,
     }

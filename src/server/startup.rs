@@ -1,6 +1,6 @@
 //! Wiring: state from settings, the router, the listener.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, str::FromStr, sync::Arc, time::Duration};
 
 use axum::{
     body::Body,
@@ -13,9 +13,14 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use sqlx::{
+    postgres::PgPool,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool},
+};
 use tower_http::{limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer};
+use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use super::{
     alerts::{Alerts, LogAlerts, SnsAlerts},
@@ -25,7 +30,7 @@ use super::{
     outbox::Outbox,
     secret::Secret,
     state::AppState,
-    store::Store,
+    store::{Backend, Store},
 };
 use crate::app::{shell, App};
 
@@ -126,32 +131,25 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM; the outbox worker runs beside it.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let worker = tokio::spawn(self.state.outbox.clone().run());
+        // Ends with the server, also when this future is dropped rather than finished.
+        let _worker = AbortOnDrop(tokio::spawn(self.state.outbox.clone().run()));
         tracing::info!(address = %self.listener.local_addr()?, "referral-gate listening");
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await?;
-        worker.abort();
         Ok(())
     }
 }
 
-async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> {
-    let session_store = SqliteStore::new(state.store.pool().clone())
-        .with_table_name("sessions")
-        .map_err(|e| anyhow::anyhow!(e))?;
-    session_store.migrate().await?;
-    tokio::spawn({
-        use tower_sessions::session_store::ExpiredDeletion;
-        session_store.clone().continuously_delete_expired(Duration::from_secs(300))
-    });
-    let sessions = SessionManagerLayer::new(session_store)
-        .with_name("referral_gate_session")
-        .with_secure(settings.secure_cookies)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
 
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> {
     let routes = generate_route_list(App);
     let api = Router::new()
         .route("/api/form/submit", post(server_fn_handler).layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT)))
@@ -169,13 +167,31 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
             move || shell(options.clone()),
         )
     };
-    Ok(Router::new()
+    let app = Router::new()
         .merge(api)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .leptos_routes_with_handler(routes, pages)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(sessions)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    let url = settings.database_url();
+    let app = match state.store.backend() {
+        Backend::Sqlite => {
+            let options = SqliteConnectOptions::from_str(&url)?
+                .busy_timeout(Duration::from_secs(30))
+                .journal_mode(SqliteJournalMode::Wal);
+            let store = SqliteStore::new(SqlitePool::connect_with(options).await?)
+                .with_table_name("sessions")
+                .map_err(anyhow::Error::msg)?;
+            with_sessions(app, store, settings).await?
+        }
+        Backend::Postgres => {
+            let store = PostgresStore::new(PgPool::connect(&url).await?)
+                .with_table_name("sessions")
+                .map_err(anyhow::Error::msg)?;
+            with_sessions(app, store, settings).await?
+        }
+    };
+    Ok(app
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -189,6 +205,44 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
             HeaderValue::from_static("frame-ancestors 'none'"),
         ))
         .with_state(state))
+}
+
+/// Sessions in the app's own database (so they survive restarts and are shared by
+/// instances), with HttpOnly, SameSite=Lax cookies, Secure when configured.
+async fn with_sessions<S>(
+    app: Router<AppState>,
+    store: S,
+    settings: &Settings,
+) -> anyhow::Result<Router<AppState>>
+where
+    S: SessionStore + ExpiredDeletion + Clone + SessionMigrate,
+{
+    store.migrate_sessions().await?;
+    tokio::spawn(store.clone().continuously_delete_expired(Duration::from_secs(300)));
+    let layer = SessionManagerLayer::new(store)
+        .with_name("referral_gate_session")
+        .with_secure(settings.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+    Ok(app.layer(layer))
+}
+
+/// Both session stores create their table with an inherent `migrate`.
+trait SessionMigrate {
+    async fn migrate_sessions(&self) -> sqlx::Result<()>;
+}
+
+impl SessionMigrate for SqliteStore {
+    async fn migrate_sessions(&self) -> sqlx::Result<()> {
+        self.migrate().await
+    }
+}
+
+impl SessionMigrate for PostgresStore {
+    async fn migrate_sessions(&self) -> sqlx::Result<()> {
+        self.migrate().await
+    }
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {

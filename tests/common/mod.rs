@@ -21,6 +21,8 @@ pub struct TestApp {
     pub base: String,
     pub state: AppState,
     pub data_dir: std::path::PathBuf,
+    /// The settings it was started with (database included), for a restart or a twin.
+    pub args: Vec<String>,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
     _data: Option<tempfile::TempDir>,
 }
@@ -34,12 +36,33 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app with extra command-line settings, e.g. `["--max-retries", "2"]`.
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let data = tempfile::tempdir().expect("temp dir");
-    let mut app = spawn_app_in(data.path(), extra).await;
+    let mut args = database_args().await;
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let mut app = spawn_app_in(data.path(), &args).await;
     app._data = Some(data);
     app
 }
 
-pub fn settings(data_dir: &std::path::Path, extra: &[&str]) -> referral_gate::server::config::Settings {
+/// The database of a test: SQLite in its data folder by default; when
+/// `TEST_DATABASE_URL` names a PostgreSQL server, a fresh database there.
+pub async fn database_args() -> Vec<String> {
+    match fresh_postgres_database().await {
+        Some(url) => vec!["--database-url".into(), url],
+        None => vec![],
+    }
+}
+
+pub async fn fresh_postgres_database() -> Option<String> {
+    use sqlx::{Connection, Executor};
+    let admin = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let name = format!("rg_test_{:016x}", rand::random::<u64>());
+    let mut conn = sqlx::postgres::PgConnection::connect(&admin).await.expect("TEST_DATABASE_URL reachable");
+    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    let (base, _) = admin.rsplit_once('/').expect("a database URL with a path");
+    Some(format!("{base}/{name}"))
+}
+
+pub fn settings(data_dir: &std::path::Path, extra: &[String]) -> referral_gate::server::config::Settings {
     let mut args = vec![
         "referral-gate".to_owned(),
         "--data-dir".into(),
@@ -49,23 +72,37 @@ pub fn settings(data_dir: &std::path::Path, extra: &[&str]) -> referral_gate::se
         "--contact".into(),
         "invites@example.org".into(),
     ];
-    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(extra.iter().cloned());
     Cli::try_parse_from(args).expect("settings").settings
 }
 
-/// Starts the app on an existing data folder (to test what survives a restart).
-pub async fn spawn_app_in(data_dir: &std::path::Path, extra: &[&str]) -> TestApp {
-    let app = Application::build(&settings(data_dir, extra)).await.expect("app builds");
+/// Starts the app on an existing data folder and database (to test restarts and
+/// several instances).
+pub async fn spawn_app_in(data_dir: &std::path::Path, args: &[String]) -> TestApp {
+    let app = Application::build(&settings(data_dir, args)).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     let server = tokio::spawn(app.run_until_stopped());
-    TestApp { base, state, data_dir: data_dir.to_owned(), server, _data: None }
+    TestApp { base, state, data_dir: data_dir.to_owned(), args: args.to_vec(), server, _data: None }
 }
 
 impl TestApp {
     /// Stops serving (the data folder stays).
     pub fn stop(&self) {
         self.server.abort();
+    }
+
+    /// Another instance on the same data folder and database.
+    pub async fn twin(&self) -> TestApp {
+        spawn_app_in(&self.data_dir, &self.args).await
+    }
+
+    /// Where the session store keeps its rows.
+    pub fn sessions_table(&self) -> &'static str {
+        match self.state.store.backend() {
+            referral_gate::server::store::Backend::Sqlite => "sessions",
+            referral_gate::server::store::Backend::Postgres => "tower_sessions.sessions",
+        }
     }
 
     /// Waits until `sql` yields `want`, for work done in the background (the outbox).

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{outbox::NewOutboxRow, Store};
+use super::{flag, outbox::NewOutboxRow, Store};
 use crate::server::clock::Millis;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +60,9 @@ impl Store {
         let row = sqlx::query(
             "SELECT a.subject, a.username,
                     CASE WHEN a.last_failure_at >= $2 THEN a.failures ELSE 0 END AS failures,
-                    a.locked_at IS NOT NULL AS locked,
-                    EXISTS (SELECT 1 FROM admissions m WHERE m.subject = a.subject) AS admitted
+                    CASE WHEN a.locked_at IS NULL THEN 0 ELSE 1 END AS locked,
+                    CASE WHEN EXISTS (SELECT 1 FROM admissions m WHERE m.subject = a.subject)
+                         THEN 1 ELSE 0 END AS admitted
              FROM accounts a WHERE a.subject = $1",
         )
         .bind(subject)
@@ -72,8 +73,8 @@ impl Store {
             subject: r.get("subject"),
             username: r.get("username"),
             failures: r.get::<i64, _>("failures") as u32,
-            locked: r.get("locked"),
-            admitted: r.get("admitted"),
+            locked: flag(r.get("locked")),
+            admitted: flag(r.get("admitted")),
         }))
     }
 
@@ -105,13 +106,14 @@ impl Store {
         if let Some(n) = claimed {
             return Ok(Claim::Granted(n as u32));
         }
-        let locked: Option<bool> =
-            sqlx::query_scalar("SELECT locked_at IS NOT NULL FROM accounts WHERE subject = $1")
-                .bind(subject)
-                .fetch_optional(&self.pool)
-                .await?;
+        let locked: Option<i64> = sqlx::query_scalar(
+            "SELECT CASE WHEN locked_at IS NULL THEN 0 ELSE 1 END FROM accounts WHERE subject = $1",
+        )
+        .bind(subject)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(match locked {
-            Some(false) => Claim::Exhausted,
+            Some(0) => Claim::Exhausted,
             _ => Claim::Locked,
         })
     }

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::Store;
+use super::{flag, Store};
 use crate::server::clock::Millis;
 
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ impl Store {
         .bind(username)
         .bind(&subject)
         .bind(password_hash)
-        .bind(is_admin)
+        .bind(i64::from(is_admin))
         .bind(now)
         .execute(&self.pool)
         .await?;
@@ -52,8 +52,8 @@ impl Store {
             username: r.get("username"),
             subject: r.get("subject"),
             password_hash: r.get("password_hash"),
-            is_admin: r.get("is_admin"),
-            enabled: r.get("enabled"),
+            is_admin: flag(r.get("is_admin")),
+            enabled: flag(r.get("enabled")),
         }))
     }
 
@@ -61,7 +61,7 @@ impl Store {
     pub async fn set_local_user_enabled(&self, subject: &str, enabled: bool) -> sqlx::Result<bool> {
         let n = sqlx::query("UPDATE local_users SET enabled = $2 WHERE subject = $1")
             .bind(subject)
-            .bind(enabled)
+            .bind(i64::from(enabled))
             .execute(&self.pool)
             .await?
             .rows_affected();

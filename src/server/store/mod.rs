@@ -1,5 +1,6 @@
-//! The store: every piece of state, behind small atomic operations.
-//! SQLite now; the SQL is kept portable so PostgreSQL can follow.
+//! The store: every piece of state, behind small atomic operations. One set of
+//! portable queries (sqlx's `Any` driver) serves SQLite, the embedded default, and
+//! PostgreSQL, for several instances sharing one database.
 
 mod accounts;
 mod attempts;
@@ -9,9 +10,11 @@ mod outbox;
 pub mod submissions;
 mod throttle;
 
-use std::{str::FromStr, time::Duration};
-
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::{
+    any::{install_default_drivers, AnyPoolOptions},
+    migrate::Migrator,
+    AnyPool, Executor,
+};
 
 pub use accounts::{AccountState, Claim, LockoutActions};
 pub use attempts::AttemptOutcome;
@@ -20,33 +23,85 @@ pub use local_users::LocalUser;
 pub use outbox::{NewOutboxRow, OutboxKind, OutboxRow};
 pub use throttle::ThrottleState;
 
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres://")
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
+    /// Connects and brings the schema up to date.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        anyhow::ensure!(
-            url.starts_with("sqlite:"),
-            "DATABASE_URL must be a sqlite: address for now (PostgreSQL support is planned)"
-        );
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            // Writers queue for the lock instead of failing when several requests write.
-            .busy_timeout(Duration::from_secs(30));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self::connect_without_migrating(url).await?;
+        store.migrate().await?;
+        Ok(store)
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub async fn connect_without_migrating(url: &str) -> anyhow::Result<Self> {
+        let backend = Backend::of(url)?;
+        install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Writers queue for the lock instead of failing; readers never
+                        // wait for writers.
+                        conn.execute("PRAGMA busy_timeout = 30000").await?;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        Ok(Self { pool, backend })
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// Flags are stored as 0/1 integers in both databases.
+fn flag(value: i64) -> bool {
+    value != 0
 }

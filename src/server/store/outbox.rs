@@ -1,7 +1,7 @@
 //! The outbox: actions queued with a lockout, claimed under a lease and delivered once.
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 use super::Store;
 use crate::server::clock::Millis;
@@ -47,7 +47,7 @@ pub struct NewOutboxRow {
 }
 
 impl NewOutboxRow {
-    pub(super) async fn insert(self, tx: &mut Transaction<'_, Sqlite>, now: Millis) -> sqlx::Result<i64> {
+    pub(super) async fn insert(self, tx: &mut Transaction<'_, Any>, now: Millis) -> sqlx::Result<i64> {
         sqlx::query_scalar(
             "INSERT INTO outbox (idempotency_key, kind, payload, next_attempt_at, created_at)
              VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -81,23 +81,33 @@ impl Store {
         only: Option<&[i64]>,
         limit: u32,
     ) -> sqlx::Result<Vec<OutboxRow>> {
-        let ids = only.map(|ids| serde_json::to_string(ids).unwrap_or_default());
-        let rows = sqlx::query(
+        // Ids are integers, so listing them in the statement is safe.
+        let only = only.map_or(String::new(), |ids| {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            format!("AND id IN ({})", if list.is_empty() { "NULL".into() } else { list })
+        });
+        // PostgreSQL: instances skip rows another is claiming. The outer conditions are
+        // checked again on the locked row, so a row is never claimed twice.
+        let skip_locked =
+            if self.backend == super::Backend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+        let sql = format!(
             "UPDATE outbox SET lease_until = $2, attempts = attempts + 1
-             WHERE id IN (
+             WHERE state = 'pending' AND next_attempt_at <= $1
+               AND (lease_until IS NULL OR lease_until < $1)
+               AND id IN (
                  SELECT id FROM outbox
                  WHERE state = 'pending' AND next_attempt_at <= $1
-                   AND (lease_until IS NULL OR lease_until < $1)
-                   AND ($3 IS NULL OR id IN (SELECT value FROM json_each($3)))
-                 ORDER BY id LIMIT $4)
-             RETURNING id, idempotency_key, kind, payload, attempts",
-        )
-        .bind(now)
-        .bind(now + lease.as_millis() as Millis)
-        .bind(ids)
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
+                   AND (lease_until IS NULL OR lease_until < $1) {only}
+                 ORDER BY id LIMIT $3 {skip_locked})
+             RETURNING id, idempotency_key, kind, payload, attempts"
+        );
+        let mut rows = sqlx::query(&sql)
+            .bind(now)
+            .bind(now + lease.as_millis() as Millis)
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.sort_by_key(|r| r.get::<i64, _>("id"));
         Ok(rows
             .into_iter()
             .filter_map(|r| {
