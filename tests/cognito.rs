@@ -120,6 +120,24 @@ async fn admission_puts_the_user_in_the_admitted_group() {
 }
 
 #[tokio::test]
+async fn a_blocked_address_is_published_with_its_event() {
+    let moto = Moto::start().await;
+    let pool = Pool::set_up(&moto).await;
+    pool.add_user(&moto, "frank", PASSWORD).await;
+    let mut args = pool.app_args(&moto.url());
+    args.extend(["--ip-max-failures".to_owned(), "2".to_owned()]);
+    let app = spawn_app_with(&args.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let b = signed_in(&app, "frank").await;
+    b.submit_code(WRONG).await;
+    b.submit_code(WRONG).await;
+    assert_eq!(b.submit_code(WRONG).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    let sent = moto.notifications().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!((sent[0].0.as_str(), sent[0].2.as_str()), ("Address blocked", "address_blocked"));
+    assert!(pool.enabled(&moto, "frank").await, "an address block disables nobody");
+}
+
+#[tokio::test]
 async fn a_burst_of_wrong_codes_disables_once_and_publishes_once() {
     let moto = Moto::start().await;
     let pool = Pool::set_up(&moto).await;

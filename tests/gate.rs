@@ -177,6 +177,9 @@ async fn an_address_with_too_many_failures_is_blocked_with_429() {
     assert!(html.contains("Too many invalid codes have come from your network."), "{html}");
     // The address block never locks anyone.
     assert_eq!(app.scalar("SELECT COUNT(*) FROM accounts WHERE locked_at IS NOT NULL").await, 0);
+    // One alert for the new block, however many requests meet it.
+    b.submit_code(WRONG).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alerts WHERE event = 'address_blocked'").await, 1);
 }
 
 #[tokio::test]

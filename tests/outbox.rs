@@ -66,6 +66,12 @@ async fn an_action_that_cannot_succeed_is_given_up_with_its_error() {
     let error: String =
         sqlx::query_scalar("SELECT last_error FROM outbox").fetch_one(app.state.store.pool()).await.unwrap();
     assert!(error.contains("no local user"), "{error}");
+    // Operators see it, with its error, and can try again.
+    let undelivered = app.state.store.undelivered().await.unwrap();
+    assert_eq!(undelivered.len(), 1);
+    assert_eq!(undelivered[0].state, "failed");
+    assert!(app.state.store.retry_now(id, app.state.clock.now()).await.unwrap());
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").await, 1);
 }
 
 #[tokio::test]

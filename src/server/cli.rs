@@ -41,6 +41,17 @@ pub enum Command {
     /// Manage referral codes.
     #[command(subcommand)]
     Codes(CodesCommand),
+    /// Deliveries to the directory and the alerts that have not gone through.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// List pending and given-up deliveries with their last error.
+    List,
+    /// Try a delivery again now.
+    Retry { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +127,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Users(cmd) => users(&build_state(&settings).await?, cmd).await,
         Command::Codes(cmd) => codes_cmd(&build_state(&settings).await?, cmd).await,
+        Command::Outbox(cmd) => outbox_cmd(&build_state(&settings).await?, cmd).await,
     }
 }
 
@@ -144,6 +156,35 @@ async fn users(state: &AppState, cmd: UsersCommand) -> anyhow::Result<()> {
             let name = Username::parse(&name).map_err(anyhow::Error::msg)?;
             accounts::unlock(state, &name, "command line").await?;
             println!("user {name} unlocked");
+            Ok(())
+        }
+    }
+}
+
+async fn outbox_cmd(state: &AppState, cmd: OutboxCommand) -> anyhow::Result<()> {
+    match cmd {
+        OutboxCommand::List => {
+            println!(
+                "{:>6}  {:<20} {:<8} {:>8}  {:<22} LAST ERROR",
+                "ID", "KIND", "STATE", "ATTEMPTS", "NEXT TRY"
+            );
+            for row in state.store.undelivered().await? {
+                println!(
+                    "{:>6}  {:<20} {:<8} {:>8}  {:<22} {}",
+                    row.id,
+                    row.kind,
+                    row.state,
+                    row.attempts,
+                    if row.state == "failed" { "given up".into() } else { format_utc(row.next_attempt_at) },
+                    row.last_error.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        OutboxCommand::Retry { id } => {
+            anyhow::ensure!(state.store.retry_now(id, state.clock.now()).await?, "no undelivered row {id}");
+            let delivered = state.outbox.deliver(Some(&[id])).await;
+            println!("{}", if delivered == 1 { "delivered" } else { "still failing; see `outbox list`" });
             Ok(())
         }
     }

@@ -76,7 +76,11 @@ pub async fn submit(
         }
         return Ok(Ok(GateOutcome::Admitted));
     }
-    store.throttle_failure(&address_key(client), policy.address_limit(), now).await?;
+    if let ThrottleState::Blocked(until) =
+        store.throttle_failure(&address_key(client), policy.address_limit(), now).await?
+    {
+        address_blocked(state, account, client, until, now).await?;
+    }
     match policy.after_wrong_code(failures) {
         Verdict::Warn { failures, .. } => {
             record(AttemptOutcome::Invalid).await?;
@@ -127,6 +131,35 @@ async fn lock(
     };
     tracing::warn!(subject = %account.subject, username = %account.username, failures, address = %client.address, "account locked");
     deliver_briefly(state, &ids).await;
+    Ok(())
+}
+
+/// Tells the administrators that an address was blocked (it locks nobody).
+async fn address_blocked(
+    state: &AppState,
+    account: &AccountState,
+    client: &ClientInfo,
+    until: Millis,
+    now: Millis,
+) -> anyhow::Result<()> {
+    let alert = Alert {
+        event: AlertEvent::AddressBlocked,
+        subject: account.subject.clone(),
+        username: account.username.clone(),
+        failures: state.policy.ip_max_failures,
+        address: client.address.to_string(),
+        user_agent: client.user_agent.clone(),
+        at: format_utc(now),
+        instance: state.instance.clone(),
+    };
+    let row = NewOutboxRow {
+        idempotency_key: format!("address:{}:{until}", client.address),
+        kind: OutboxKind::Alert,
+        payload: serde_json::to_value(&alert)?,
+    };
+    let id = state.store.enqueue(row, now).await?;
+    tracing::warn!(address = %client.address, until = %format_utc(until), "address blocked");
+    deliver_briefly(state, &[id]).await;
     Ok(())
 }
 

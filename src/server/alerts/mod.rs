@@ -54,6 +54,19 @@ pub struct Alert {
 impl Alert {
     /// A readable message for a person.
     pub fn message(&self) -> String {
+        if self.event == AlertEvent::AddressBlocked {
+            return format!(
+                "Address blocked: {} made {} failed referral code attempts (the last as user {}, id {}), \
+                 user agent {}, at {}, instance {}. No account was disabled.",
+                self.address,
+                self.failures,
+                self.username,
+                self.subject,
+                self.user_agent.as_deref().unwrap_or("unknown"),
+                self.at,
+                self.instance,
+            );
+        }
         format!(
             "{}: user {} (id {}) after {} failed referral code attempts, from {} ({}), at {}, instance {}.",
             self.event.subject_line(),

@@ -61,6 +61,17 @@ impl NewOutboxRow {
     }
 }
 
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Undelivered {
+    pub id: i64,
+    pub kind: String,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub idempotency_key: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct OutboxRow {
     pub id: i64,
@@ -145,6 +156,30 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Deliveries not done yet (pending or given up), oldest first, for operators.
+    pub async fn undelivered(&self) -> sqlx::Result<Vec<Undelivered>> {
+        sqlx::query_as(
+            "SELECT id, kind, state, attempts, next_attempt_at, last_error, idempotency_key
+             FROM outbox WHERE state <> 'done' ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Makes a pending or given-up row due now; `false` when there is no such row.
+    pub async fn retry_now(&self, id: i64, now: Millis) -> sqlx::Result<bool> {
+        let n = sqlx::query(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = $2, lease_until = NULL
+             WHERE id = $1 AND state <> 'done'",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
     }
 
     /// Rows not yet delivered (pending or failed), for health and tests.

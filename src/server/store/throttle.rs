@@ -28,7 +28,8 @@ impl Store {
     }
 
     /// Counts one failure for `key`. When the count reaches the limit within its window
-    /// the key is blocked, for `base × 2^(earlier blocks)` (see the guard).
+    /// the key is blocked, for `base × 2^(earlier blocks)` (see the guard); the call
+    /// that sets a block returns it.
     pub async fn throttle_failure(
         &self,
         key: &str,
@@ -55,8 +56,9 @@ impl Store {
         let prior = guard::prior_blocks(row.get::<i64, _>("blocks") as u32, row.get("blocked_until"), now);
         let until = now + guard::block_duration(limit.window, prior).as_millis() as Millis;
         // Only the request that finds the count at the limit sets the block (it resets
-        // the count), so parallel failures cannot double the block twice.
-        sqlx::query(
+        // the count), so parallel failures cannot double the block twice, and only that
+        // request reports the new block.
+        let set = sqlx::query(
             "UPDATE throttle SET blocked_until = $2, blocks = $3, failures = 0, window_started_at = $4
              WHERE key = $1 AND failures >= $5",
         )
@@ -66,8 +68,9 @@ impl Store {
         .bind(now)
         .bind(limit.max as i64)
         .execute(&self.pool)
-        .await?;
-        Ok(ThrottleState::Blocked(until))
+        .await?
+        .rows_affected();
+        Ok(if set == 1 { ThrottleState::Blocked(until) } else { ThrottleState::Open })
     }
 
     pub async fn throttle_clear(&self, key: &str) -> sqlx::Result<()> {
