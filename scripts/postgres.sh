@@ -4,7 +4,7 @@
 #   url=$(scripts/postgres.sh start DIR)    scripts/postgres.sh stop DIR
 set -euo pipefail
 cmd=$1 dir=$2
-run() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+run() { if [[ $(id -u) == 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 bin_dir() {
   local initdb

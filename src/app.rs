@@ -10,6 +10,8 @@ use leptos_router::{
 use crate::pages::{FormPage, GatePage, HomePage, NewPasswordPage, NotFound, ReceivedPage, SignInPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="en">

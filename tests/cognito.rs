@@ -25,6 +25,21 @@ async fn signed_in(app: &TestApp, name: &str) -> Browser {
     b
 }
 
+/// Waits for what the request or the outbox worker delivers (whichever claims it).
+async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
 async fn lock(b: &Browser) {
     for _ in 0..5 {
         assert!(matches!(b.submit_code(WRONG).await.json().await.unwrap(), GateOutcome::Rejected { .. }));
@@ -57,7 +72,8 @@ async fn sign_in_lockout_and_unlock_against_cognito() {
     assert!(!sub.starts_with("local:"), "the session keeps Cognito's sub: {sub}");
     lock(&b).await;
 
-    assert!(!pool.enabled(&moto, "alice").await, "AdminDisableUser reached Cognito");
+    until("AdminDisableUser", || async { !pool.enabled(&moto, "alice").await }).await;
+    until("the alert", || async { !moto.notifications().await.is_empty() }).await;
     let sent = moto.notifications().await;
     assert_eq!(sent.len(), 1, "{sent:?}");
     let (subject, message, event) = &sent[0];
@@ -73,7 +89,8 @@ async fn sign_in_lockout_and_unlock_against_cognito() {
     assert_eq!(again.status(), StatusCode::FORBIDDEN);
 
     accounts::unlock(&app.state, &Username::parse("alice").unwrap(), "test").await.unwrap();
-    assert!(pool.enabled(&moto, "alice").await, "AdminEnableUser reached Cognito");
+    until("AdminEnableUser", || async { pool.enabled(&moto, "alice").await }).await;
+    until("the unlock alert", || async { moto.notifications().await.len() == 2 }).await;
     let unlocked: Vec<_> =
         moto.notifications().await.into_iter().filter(|n| n.2 == "account_unlocked").collect();
     assert_eq!(unlocked.len(), 1);
@@ -116,7 +133,10 @@ async fn admission_puts_the_user_in_the_admitted_group() {
     let code = app.create_code(Some(1)).await.to_string();
     let b = signed_in(&app, "carol").await;
     assert_eq!(b.submit_code(&code).await.json::<GateOutcome>().await.unwrap(), GateOutcome::Admitted);
-    assert_eq!(pool.groups(&moto, "carol").await, vec!["admitted".to_owned()]);
+    until("AdminAddUserToGroup", || async {
+        pool.groups(&moto, "carol").await == vec!["admitted".to_owned()]
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -131,6 +151,7 @@ async fn a_blocked_address_is_published_with_its_event() {
     b.submit_code(WRONG).await;
     b.submit_code(WRONG).await;
     assert_eq!(b.submit_code(WRONG).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    until("the alert", || async { !moto.notifications().await.is_empty() }).await;
     let sent = moto.notifications().await;
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!((sent[0].0.as_str(), sent[0].2.as_str()), ("Address blocked", "address_blocked"));

@@ -45,7 +45,10 @@ pub async fn submit(
     let now = state.clock.now();
     let address = client.address.to_string();
     let ua = client.user_agent.as_deref();
-    let record = |outcome| store.record_attempt(&account.subject, &address, ua, outcome, now);
+    let record = |outcome: AttemptOutcome| {
+        metrics::counter!(super::metrics::ATTEMPTS, "outcome" => outcome.as_str()).increment(1);
+        store.record_attempt(&account.subject, &address, ua, outcome, now)
+    };
 
     if let ThrottleState::Blocked(until) = store.throttle_state(&address_key(client), now).await? {
         record(AttemptOutcome::RefusedAddress).await?;
@@ -129,6 +132,7 @@ async fn lock(
     let Some(ids) = state.store.lock_account(&account.subject, now, actions).await? else {
         return Ok(()); // another request locked it first and queued the actions
     };
+    metrics::counter!(super::metrics::LOCKOUTS).increment(1);
     tracing::warn!(subject = %account.subject, username = %account.username, failures, address = %client.address, "account locked");
     deliver_briefly(state, &ids).await;
     Ok(())
@@ -158,6 +162,7 @@ async fn address_blocked(
         payload: serde_json::to_value(&alert)?,
     };
     let id = state.store.enqueue(row, now).await?;
+    metrics::counter!(super::metrics::ADDRESSES_BLOCKED).increment(1);
     tracing::warn!(address = %client.address, until = %format_utc(until), "address blocked");
     deliver_briefly(state, &[id]).await;
     Ok(())

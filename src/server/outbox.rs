@@ -1,7 +1,13 @@
 //! The outbox worker: delivers queued actions to the directory and the alerts, with
 //! exponential backoff and jitter, once per idempotency key, across restarts.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use rand::Rng;
 use serde::Deserialize;
@@ -27,6 +33,8 @@ pub struct Outbox {
     alerts: Arc<dyn Alerts>,
     clock: Arc<dyn Clock>,
     wake: Notify,
+    /// When the worker last went round its loop (for `/readyz`).
+    beat: AtomicI64,
 }
 
 #[derive(Deserialize)]
@@ -42,7 +50,7 @@ impl Outbox {
         alerts: Arc<dyn Alerts>,
         clock: Arc<dyn Clock>,
     ) -> Arc<Self> {
-        Arc::new(Self { store, directory, alerts, clock, wake: Notify::new() })
+        Arc::new(Self { store, directory, alerts, clock, wake: Notify::new(), beat: AtomicI64::new(0) })
     }
 
     /// Delivers the due rows (or only the given ones); returns how many went through.
@@ -71,6 +79,9 @@ impl Outbox {
                         }
                         _ => None,
                     };
+                    let permanence = if retry_at.is_some() { "transient" } else { "given_up" };
+                    metrics::counter!(super::metrics::DELIVERY_FAILURES, "kind" => row.kind.as_str(), "result" => permanence)
+                        .increment(1);
                     tracing::warn!(id = row.id, kind = row.kind.as_str(), attempts = row.attempts, error = %e,
                         given_up = retry_at.is_none(), "outbox: delivery failed");
                     self.store.outbox_failed(row.id, &e.to_string(), retry_at).await
@@ -105,6 +116,12 @@ impl Outbox {
         }
     }
 
+    /// Whether the worker went round its loop lately (a delivery may take a while).
+    pub fn worker_alive(&self) -> bool {
+        let beat = self.beat.load(Ordering::Relaxed);
+        beat > 0 && self.clock.now() - beat < 60_000
+    }
+
     /// Asks the worker to look for due rows now.
     pub fn wake(&self) {
         self.wake.notify_one();
@@ -113,6 +130,7 @@ impl Outbox {
     /// Runs until the process ends: delivers due rows every few seconds or when woken.
     pub async fn run(self: Arc<Self>) {
         loop {
+            self.beat.store(self.clock.now(), Ordering::Relaxed);
             while self.deliver(None).await > 0 {}
             tokio::select! {
                 _ = self.wake.notified() => {}

@@ -5,7 +5,7 @@ use std::{net::SocketAddr, str::FromStr, sync::Arc, time::Duration};
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{header, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -17,7 +17,7 @@ use sqlx::{
     postgres::PgPool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool},
 };
-use tower_http::{limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
@@ -29,6 +29,7 @@ use super::{
     directory::{CognitoDirectory, Directory, LocalDirectory},
     outbox::Outbox,
     secret::Secret,
+    security,
     state::AppState,
     store::{Backend, Store},
 };
@@ -113,6 +114,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        super::metrics::handle();
         let state = build_state(settings).await?;
         let router = router(state.clone(), settings).await?;
         let listener = tokio::net::TcpListener::bind(settings.site_addr)
@@ -163,7 +165,10 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
         let options = state.leptos_options.clone();
         leptos_axum::render_route_with_context::<AppState, _>(
             routes.clone(),
-            move || provide_context(ctx_state.clone()),
+            move || {
+                provide_context(ctx_state.clone());
+                leptos::nonce::provide_nonce();
+            },
             move || shell(options.clone()),
         )
     };
@@ -171,8 +176,18 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
         .merge(api)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(super::metrics::render))
         .leptos_routes_with_handler(routes, pages)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let ctx_state = state.clone();
+                move || {
+                    provide_context(ctx_state.clone());
+                    leptos::nonce::provide_nonce();
+                }
+            },
+            shell,
+        ));
     let url = settings.database_url();
     let app = match state.store.backend() {
         Backend::Sqlite => {
@@ -191,20 +206,10 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
             with_sessions(app, store, settings).await?
         }
     };
-    Ok(app
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'none'"),
-        ))
-        .with_state(state))
+    let app = app
+        .layer(middleware::from_fn(security::same_origin))
+        .layer(middleware::from_fn(super::metrics::track));
+    Ok(security::with_headers(app, settings.secure_cookies).with_state(state))
 }
 
 /// Sessions in the app's own database (so they survive restarts and are shared by
@@ -249,11 +254,23 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
 
+/// Ready when the database answers, the outbox worker is running and the directory
+/// answers; the body says what is missing.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    if state.store.ping().await {
-        (StatusCode::OK, "ready")
+    let mut missing = Vec::new();
+    if !state.store.ping().await {
+        missing.push("database unreachable");
+    }
+    if !state.outbox.worker_alive() {
+        missing.push("outbox worker not running");
+    }
+    if !state.directory.reachable().await {
+        missing.push("directory unreachable");
+    }
+    if missing.is_empty() {
+        (StatusCode::OK, "ready".to_owned())
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        (StatusCode::SERVICE_UNAVAILABLE, missing.join("; "))
     }
 }
 

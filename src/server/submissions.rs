@@ -10,6 +10,8 @@ use crate::domain::{About, Email, FormDraft, FullName, PhotoKind, Receipt, MAX_P
 /// tighter, friendlier limits).
 const MAX_TEXT_BYTES: usize = 64 * 1024;
 const MAX_FIELDS: usize = 16;
+const MAX_SIDE: usize = 20_000;
+const MAX_PIXELS: usize = 50_000_000;
 
 pub struct Submission {
     pub full_name: FullName,
@@ -82,6 +84,16 @@ pub async fn read(mut multipart: multer::Multipart<'static>) -> Result<Submissio
         .ok_or_else(|| refuse("Please choose a photo (JPEG, PNG or WebP).", &draft))?;
     let photo_kind = PhotoKind::sniff(&photo)
         .ok_or_else(|| refuse("The photo must be a JPEG, PNG or WebP image.", &draft))?;
+    // A small file can claim enormous dimensions (a decompression bomb for whoever
+    // opens it later): the header must be readable and the size sensible.
+    match imagesize::blob_size(&photo) {
+        Ok(size)
+            if size.width <= MAX_SIDE
+                && size.height <= MAX_SIDE
+                && size.width * size.height <= MAX_PIXELS => {}
+        Ok(_) => return Err(refuse("The photo's dimensions are too large (at most 50 megapixels).", &draft)),
+        Err(_) => return Err(refuse("The photo could not be read as an image.", &draft)),
+    }
     Ok(Submission { full_name, email, about, photo_kind, photo })
 }
 

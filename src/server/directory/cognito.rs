@@ -109,6 +109,11 @@ impl Directory for CognitoDirectory {
         false
     }
 
+    /// The pool's public keys answer without credentials.
+    async fn reachable(&self) -> bool {
+        self.verifier.reachable().await
+    }
+
     async fn authenticate(&self, username: &Username, password: &Password) -> Result<SignInStep, AuthError> {
         let mut call = self
             .client

@@ -49,6 +49,10 @@ impl IdTokenVerifier {
         Ok(claims)
     }
 
+    pub async fn reachable(&self) -> bool {
+        matches!(self.http.get(&self.jwks_url).send().await, Ok(r) if r.status().is_success())
+    }
+
     /// The key with this id: from the cache, or fetched again when unknown.
     async fn key(&self, kid: &str) -> anyhow::Result<DecodingKey> {
         if let Some((set, fetched)) = &*self.keys.read().await {

@@ -53,6 +53,10 @@ impl Directory for LocalDirectory {
         true
     }
 
+    async fn reachable(&self) -> bool {
+        self.store.ping().await
+    }
+
     async fn authenticate(&self, username: &Username, password: &Password) -> Result<SignInStep, AuthError> {
         let user =
             self.store.local_user(username.as_str()).await.map_err(|e| AuthError::Unavailable(e.into()))?;

@@ -61,6 +61,8 @@ pub enum DeliveryError {
 pub trait Directory: Send + Sync {
     /// `true` for the local directory, whose sign-in the app throttles itself.
     fn is_local(&self) -> bool;
+    /// Whether the directory answers (for `/readyz`).
+    async fn reachable(&self) -> bool;
     async fn authenticate(&self, username: &Username, password: &Password) -> Result<SignInStep, AuthError>;
     /// Answers the new-password challenge of [`SignInStep::NewPasswordRequired`].
     async fn complete_new_password(

@@ -1,0 +1,176 @@
+//! Security headers, same-origin posts, client addresses, oversized images, health and
+//! metrics.
+
+mod common;
+
+use common::{spawn_app, spawn_app_with, PNG};
+use reqwest::{header, multipart, StatusCode};
+
+const WRONG: &str = "ZZZZ-ZZZZ-ZZZZ";
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let anon = app.browser();
+    let user = app.signed_in("hana").await;
+    for (browser, path) in
+        [(&anon, "/sign-in"), (&user, "/gate"), (&anon, "/no-such-page"), (&anon, "/healthz")]
+    {
+        let res = browser.client.get(browser.url(path)).send().await.unwrap();
+        let h = res.headers().clone();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(!h.contains_key("strict-transport-security"), "no HSTS over plain HTTP");
+    }
+    // A page's inline scripts carry the nonce its policy names.
+    let res = anon.client.get(anon.url("/sign-in")).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce").to_owned();
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
+    let again = anon.client.get(anon.url("/sign-in")).send().await.unwrap();
+    assert!(
+        !again.headers()["content-security-policy"].to_str().unwrap().contains(&nonce),
+        "fresh per response"
+    );
+}
+
+#[tokio::test]
+async fn hsts_when_cookies_are_secure() {
+    let app = spawn_app_with(&["--secure-cookies"]).await;
+    let b = app.browser();
+    let res = b.client.get(b.url("/sign-in")).send().await.unwrap();
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+}
+
+#[tokio::test]
+async fn a_post_from_another_site_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let b = app.signed_in("ivo").await;
+    for origin in ["https://evil.example", "null"] {
+        let res = b
+            .client
+            .post(b.url("/api/gate/submit"))
+            .header(header::ORIGIN, origin)
+            .form(&[("code", WRONG)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
+        assert!(res.text().await.unwrap().contains("another site"));
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts").await, 0);
+    // The same site is fine.
+    let res = b
+        .client
+        .post(b.url("/api/gate/submit"))
+        .header(header::ORIGIN, &b.base)
+        .form(&[("code", WRONG)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+async fn address_of_last_attempt(app: &common::TestApp) -> String {
+    sqlx::query_scalar("SELECT address FROM attempts ORDER BY id DESC LIMIT 1")
+        .fetch_one(app.state.store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let app = spawn_app().await;
+    let b = app.signed_in("jo").await;
+    let forged = |b: &common::Browser| {
+        b.client
+            .post(b.url("/api/gate/submit"))
+            .header("x-forwarded-for", "203.0.113.5")
+            .form(&[("code", WRONG)])
+            .send()
+    };
+    forged(&b).await.unwrap();
+    assert_eq!(address_of_last_attempt(&app).await, "127.0.0.1", "forged header ignored");
+
+    let behind_proxy = spawn_app_with(&["--trusted-proxies", "127.0.0.1"]).await;
+    let b = behind_proxy.signed_in("jo").await;
+    forged(&b).await.unwrap();
+    assert_eq!(address_of_last_attempt(&behind_proxy).await, "203.0.113.5");
+}
+
+/// A PNG header claiming 100000 × 100000 pixels.
+fn png_bomb() -> Vec<u8> {
+    let mut png = PNG.to_vec();
+    png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    png
+}
+
+#[tokio::test]
+async fn an_image_claiming_huge_dimensions_is_refused() {
+    let app = spawn_app().await;
+    let code = app.create_code(None).await.to_string();
+    let b = app.signed_in("kai").await;
+    b.submit_code(&code).await;
+    let form = multipart::Form::new()
+        .text("full_name", "Kai")
+        .text("email", "kai@example.com")
+        .text("about", "Hello.")
+        .part("photo", multipart::Part::bytes(png_bomb()).file_name("bomb.png"));
+    let res = b.client.post(b.url("/api/form/submit")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("dimensions are too large"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM submissions").await, 0);
+}
+
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(name))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test]
+async fn metrics_count_attempts_and_lockouts() {
+    let app = spawn_app().await;
+    let b = app.signed_in("lea").await;
+    let scrape = || async { b.client.get(b.url("/metrics")).send().await.unwrap().text().await.unwrap() };
+    let before = scrape().await;
+    for _ in 0..6 {
+        b.submit_code(WRONG).await;
+    }
+    let after = scrape().await;
+    let invalid = r#"referral_gate_attempts_total{outcome="invalid"}"#;
+    assert!(metric(&after, invalid) >= metric(&before, invalid) + 5.0, "{after}");
+    assert!(
+        metric(&after, "referral_gate_lockouts_total")
+            >= metric(&before, "referral_gate_lockouts_total") + 1.0
+    );
+    assert!(after.contains("referral_gate_outbox_depth"));
+    assert!(after.contains("referral_gate_http_request_duration_seconds_bucket"));
+}
+
+#[tokio::test]
+async fn readyz_fails_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    let b = app.browser();
+    let mut ready = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..50 {
+        ready = b.client.get(b.url("/readyz")).send().await.unwrap().status();
+        if ready == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(ready, StatusCode::OK);
+    app.state.store.pool().close().await;
+    let res = b.client.get(b.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.text().await.unwrap().contains("database unreachable"));
+    assert_eq!(b.client.get(b.url("/healthz")).send().await.unwrap().status(), StatusCode::OK, "still alive");
+}
