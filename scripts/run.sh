@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up, builds the release app and runs it on the embedded default (SQLite in
+# Sets up, builds the one-file release binary and runs it on the embedded default (SQLite in
 # ./data, local accounts, alerts in the log). Arguments go to the binary:
 #   scripts/run.sh                      serve on http://127.0.0.1:3000
 #   scripts/run.sh users add alice      add a user (password on stdin)
@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-cargo leptos build --release >&2
+scripts/build-release.sh >&2
 exec "$TARGET_DIR/release/referral-gate" "$@"

@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration (cargo; on SQLite, then again on PostgreSQL;
-# the Cognito and SNS ones against moto server, the AWS emulator), then Playwright end to end in Debian's Chromium, with and
-# without JavaScript, on the embedded default and in Cognito mode. Installs what is
-# missing first.
+# the Cognito and SNS ones against moto server, the AWS emulator), then Playwright end
+# to end in Debian's Chromium, with and without JavaScript, on the embedded default, in
+# Cognito mode and against the one-file release binary alone in an empty folder.
+# Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 TOOLS="${REFERRAL_GATE_TOOLS:-$HOME/.cache/referral-gate-tools}"
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  [[ ${#pids[@]} -gt 0 ]] && kill "${pids[@]}" 2>/dev/null || true
+  [[ -d "$work/pg" ]] && scripts/postgres.sh stop "$work/pg"
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 if [[ ! -x /usr/bin/chromium ]]; then
   printf '\n== installing Debian chromium\n' >&2
@@ -28,18 +39,25 @@ printf '\n== unit and integration tests (SQLite)\n' >&2
 cargo test --features ssr
 
 printf '\n== integration tests again on PostgreSQL (a throwaway cluster on loopback)\n' >&2
-pg_dir=$(mktemp -d)
-trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
-TEST_DATABASE_URL=$(scripts/postgres.sh start "$pg_dir") cargo test --features ssr --tests
+TEST_DATABASE_URL=$(scripts/postgres.sh start "$work/pg") cargo test --features ssr --tests
+scripts/postgres.sh stop "$work/pg"
+
+printf '\n== the one-file release binary, alone in an empty folder\n' >&2
+scripts/build-release.sh
+mkdir "$work/alone"
+cp "$TARGET_DIR/release/referral-gate" "$work/alone/"
+alone_port=$(free_port)
+(cd "$work/alone" && exec env RUST_LOG=warn LEPTOS_SITE_ADDR="127.0.0.1:$alone_port" ./referral-gate serve \
+  >"$work/alone.log" 2>&1) &
+pids+=($!)
+export E2E_ONEFILE_URL="http://127.0.0.1:$alone_port"
 
 printf '\n== end-to-end tests (Playwright)\n' >&2
 cargo leptos build
 (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
-work=$(mktemp -d)
-moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+moto_port=$(free_port)
 MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH "$MOTO_SERVER" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-trap 'kill $moto_pid 2>/dev/null || true; rm -rf "$work"; scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+pids+=($!)
 for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$moto_port/moto-api/data.json" >/dev/null && break
   sleep 0.1

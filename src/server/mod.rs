@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod assets;
 pub mod cli;
 pub mod client;
 pub mod clock;

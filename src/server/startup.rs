@@ -17,7 +17,7 @@ use sqlx::{
     postgres::PgPool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool},
 };
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
@@ -178,16 +178,7 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
         .route("/readyz", get(readyz))
         .route("/metrics", get(super::metrics::render))
         .leptos_routes_with_handler(routes, pages)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            {
-                let ctx_state = state.clone();
-                move || {
-                    provide_context(ctx_state.clone());
-                    leptos::nonce::provide_nonce();
-                }
-            },
-            shell,
-        ));
+        .fallback(super::assets::serve);
     let url = settings.database_url();
     let app = match state.store.backend() {
         Backend::Sqlite => {
@@ -207,6 +198,7 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
         }
     };
     let app = app
+        .layer(CompressionLayer::new())
         .layer(middleware::from_fn(security::same_origin))
         .layer(middleware::from_fn(super::metrics::track));
     Ok(security::with_headers(app, settings.secure_cookies).with_state(state))
