@@ -25,6 +25,7 @@ async fn every_response_carries_the_security_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
         assert!(!h.contains_key("strict-transport-security"), "no HSTS over plain HTTP");
+        assert!(!h["x-request-id"].is_empty(), "{path}: a request id for the logs");
     }
     // A page's inline scripts carry the nonce its policy names.
     let res = anon.client.get(anon.url("/sign-in")).send().await.unwrap();

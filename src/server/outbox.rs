@@ -11,7 +11,7 @@ use std::{
 
 use rand::Rng;
 use serde::Deserialize;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 
 use super::{
     alerts::{Alert, Alerts},
@@ -127,16 +127,19 @@ impl Outbox {
         self.wake.notify_one();
     }
 
-    /// Runs until the process ends: delivers due rows every few seconds or when woken.
-    pub async fn run(self: Arc<Self>) {
-        loop {
+    /// Delivers due rows every few seconds or when woken, until `stop` turns true; a
+    /// delivery under way is finished first (its row would otherwise wait for its lease).
+    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        while !*stop.borrow() {
             self.beat.store(self.clock.now(), Ordering::Relaxed);
-            while self.deliver(None).await > 0 {}
+            while !*stop.borrow() && self.deliver(None).await > 0 {}
             tokio::select! {
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(POLL) => {}
+                _ = stop.changed() => {}
             }
         }
+        tracing::info!("outbox worker stopped");
     }
 }
 

@@ -17,7 +17,12 @@ use sqlx::{
     postgres::PgPool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool},
 };
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer};
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
@@ -133,12 +138,18 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM; the outbox worker runs beside it.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
         // Ends with the server, also when this future is dropped rather than finished.
-        let _worker = AbortOnDrop(tokio::spawn(self.state.outbox.clone().run()));
+        let mut worker = AbortOnDrop(tokio::spawn(self.state.outbox.clone().run(stopped)));
         tracing::info!(address = %self.listener.local_addr()?, "referral-gate listening");
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await?;
+        // Requests are finished; let the worker finish the delivery it is making.
+        let _ = stop.send(true);
+        if tokio::time::timeout(Duration::from_secs(15), &mut worker.0).await.is_err() {
+            tracing::warn!("outbox worker still busy after 15 s; its rows wait for their lease");
+        }
         Ok(())
     }
 }
@@ -199,6 +210,13 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
     };
     let app = app
         .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            // The path only: queries and bodies (codes, passwords) never reach the logs.
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(middleware::from_fn(security::same_origin))
         .layer(middleware::from_fn(super::metrics::track));
     Ok(security::with_headers(app, settings.secure_cookies).with_state(state))
