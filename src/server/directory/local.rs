@@ -22,6 +22,14 @@ impl LocalDirectory {
     pub fn new(store: Store) -> Arc<Self> {
         Arc::new(Self { store })
     }
+
+    async fn set_enabled(&self, subject: &str, enabled: bool) -> Result<(), DeliveryError> {
+        match self.store.set_local_user_enabled(subject, enabled).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(DeliveryError::Permanent(format!("no local user {subject}"))),
+            Err(e) => Err(DeliveryError::Transient(e.to_string())),
+        }
+    }
 }
 
 pub fn hash_password(password: &Password) -> anyhow::Result<String> {
@@ -96,11 +104,7 @@ impl Directory for LocalDirectory {
     }
 
     async fn disable(&self, subject: &str, _username: &str) -> Result<(), DeliveryError> {
-        match self.store.set_local_user_enabled(subject, false).await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(DeliveryError::Permanent(format!("no local user {subject}"))),
-            Err(e) => Err(DeliveryError::Transient(e.to_string())),
-        }
+        self.set_enabled(subject, false).await
     }
 
     /// Local sessions live in the app's own store and are refused as soon as the
@@ -110,10 +114,6 @@ impl Directory for LocalDirectory {
     }
 
     async fn enable(&self, subject: &str, _username: &str) -> Result<(), DeliveryError> {
-        match self.store.set_local_user_enabled(subject, true).await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(DeliveryError::Permanent(format!("no local user {subject}"))),
-            Err(e) => Err(DeliveryError::Transient(e.to_string())),
-        }
+        self.set_enabled(subject, true).await
     }
 }
