@@ -35,11 +35,14 @@ fi
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 
+# A test that hangs fails the run in minutes rather than stalling it.
 printf '\n== unit and integration tests (SQLite)\n' >&2
-cargo test --features ssr
+timeout 1200 cargo test --features ssr
 
 printf '\n== integration tests again on PostgreSQL (a throwaway cluster on loopback)\n' >&2
-TEST_DATABASE_URL=$(scripts/postgres.sh start "$work/pg") cargo test --features ssr --tests
+chmod 755 "$work" # the cluster runs as the postgres user when we are root
+pg_url=$(scripts/postgres.sh start "$work/pg")
+TEST_DATABASE_URL="$pg_url" timeout 1200 cargo test --features ssr --tests
 scripts/postgres.sh stop "$work/pg"
 
 printf '\n== the one-file release binary, alone in an empty folder\n' >&2

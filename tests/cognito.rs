@@ -47,7 +47,7 @@ async fn lock(b: &Browser) {
     assert_eq!(b.submit_code(WRONG).await.json::<GateOutcome>().await.unwrap(), GateOutcome::Locked);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_lockout_and_unlock_against_cognito() {
     let moto = Moto::start().await;
     let pool = Pool::set_up(&moto).await;
@@ -99,7 +99,7 @@ async fn sign_in_lockout_and_unlock_against_cognito() {
     assert_eq!(outcome, GateOutcome::Rejected { failures: 1, max_retries: 5 });
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_an_administrator_created_chooses_a_password_first() {
     let moto = Moto::start().await;
     let pool = Pool::set_up(&moto).await;
@@ -124,7 +124,7 @@ async fn a_user_an_administrator_created_chooses_a_password_first() {
     signed_in(&app, "bob").await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admission_puts_the_user_in_the_admitted_group() {
     let moto = Moto::start().await;
     let pool = Pool::set_up(&moto).await;
@@ -139,7 +139,7 @@ async fn admission_puts_the_user_in_the_admitted_group() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blocked_address_is_published_with_its_event() {
     let moto = Moto::start().await;
     let pool = Pool::set_up(&moto).await;
@@ -158,7 +158,7 @@ async fn a_blocked_address_is_published_with_its_event() {
     assert!(pool.enabled(&moto, "frank").await, "an address block disables nobody");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_wrong_codes_disables_once_and_publishes_once() {
     let moto = Moto::start().await;
     let pool = Pool::set_up(&moto).await;
@@ -177,7 +177,7 @@ async fn a_burst_of_wrong_codes_disables_once_and_publishes_once() {
     assert_eq!(moto.notifications().await.len(), 1, "one Publish");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_aws_outage_delays_the_delivery_but_not_the_lock() {
     let mut moto = Moto::start().await;
     let pool = Pool::set_up(&moto).await;

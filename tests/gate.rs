@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 
 const WRONG: &str = "ZZZZ-ZZZZ-ZZZZ";
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_parallel_wrong_codes_lock_exactly_once() {
     let app = spawn_app().await;
     let browser = app.signed_in("mallory").await;
@@ -49,7 +49,7 @@ async fn twenty_parallel_wrong_codes_lock_exactly_once() {
     assert!(res.text().await.unwrap().contains("AccountDisabled"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fresh_browser_does_not_reset_the_count() {
     let app = spawn_app().await;
     let first = app.signed_in("carol").await;
@@ -68,7 +68,7 @@ async fn a_fresh_browser_does_not_reset_the_count() {
     assert!(html.contains("Referral code is invalid. If you do not have a referral code, please write to us at invites@example.org."));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_count_down_and_warn_before_the_lock() {
     let app = spawn_app().await;
     let b = app.signed_in("dave").await;
@@ -86,7 +86,7 @@ async fn messages_count_down_and_warn_before_the_lock() {
     assert!(html.contains("Your account has been disabled. Please contact the administrator."));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lockout_refuses_the_accounts_other_sessions_at_once() {
     let app = spawn_app().await;
     let attacker = app.signed_in("erin").await;
@@ -104,7 +104,7 @@ async fn a_lockout_refuses_the_accounts_other_sessions_at_once() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome IN ('invalid', 'locked')").await, 6);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_with_one_use_left_admits_exactly_one_account() {
     let app = spawn_app().await;
     let code = app.create_code(Some(1)).await.to_string();
@@ -117,7 +117,7 @@ async fn a_code_with_one_use_left_admits_exactly_one_account() {
     assert_eq!(app.scalar("SELECT uses FROM codes").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_valid_code_admits_for_good_and_clears_failures() {
     let app = spawn_app().await;
     let code = app.create_code(None).await;
@@ -140,7 +140,7 @@ async fn a_valid_code_admits_for_good_and_clears_failures() {
     assert_eq!((status, location.as_str()), (StatusCode::FOUND, "/form"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revoked_expired_and_used_up_codes_are_refused() {
     let app = spawn_app().await;
     let revoked = app.create_code(None).await;
@@ -157,7 +157,7 @@ async fn revoked_expired_and_used_up_codes_are_refused() {
     assert_eq!(outcome, GateOutcome::Rejected { failures: 1, max_retries: 5 });
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_with_too_many_failures_is_blocked_with_429() {
     let app = spawn_app_with(&["--ip-max-failures", "3"]).await;
     let code = app.create_code(None).await.to_string();
@@ -181,7 +181,7 @@ async fn an_address_with_too_many_failures_is_blocked_with_429() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM alerts WHERE event = 'address_blocked'").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_a_wrong_code_lands_on_the_gate_with_its_messages() {
     let app = spawn_app().await;
     let b = app.signed_in("judy").await;
@@ -197,7 +197,7 @@ async fn without_javascript_a_wrong_code_lands_on_the_gate_with_its_messages() {
     assert!(html.contains("Invalid attempt count: 1."));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_code_is_never_stored() {
     let app = spawn_app().await;
     let b = app.signed_in("kim").await;
@@ -216,7 +216,7 @@ async fn the_code_is_never_stored() {
     assert!(sessions.iter().all(|s| !String::from_utf8_lossy(s).contains("ETGU")));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_a_refusal_lands_back_on_its_page_without_error_noise() {
     let app = spawn_app().await;
     let b = app.signed_in("leo").await;

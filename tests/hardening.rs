@@ -8,7 +8,7 @@ use reqwest::{header, multipart, StatusCode};
 
 const WRONG: &str = "ZZZZ-ZZZZ-ZZZZ";
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
     let anon = app.browser();
@@ -40,7 +40,7 @@ async fn every_response_carries_the_security_headers() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hsts_when_cookies_are_secure() {
     let app = spawn_app_with(&["--secure-cookies"]).await;
     let b = app.browser();
@@ -48,7 +48,7 @@ async fn hsts_when_cookies_are_secure() {
     assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_from_another_site_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let b = app.signed_in("ivo").await;
@@ -84,7 +84,7 @@ async fn address_of_last_attempt(app: &common::TestApp) -> String {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarded_addresses_count_only_from_trusted_proxies() {
     let app = spawn_app().await;
     let b = app.signed_in("jo").await;
@@ -112,7 +112,7 @@ fn png_bomb() -> Vec<u8> {
     png
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_image_claiming_huge_dimensions_is_refused() {
     let app = spawn_app().await;
     let code = app.create_code(None).await.to_string();
@@ -136,7 +136,7 @@ fn metric(text: &str, name: &str) -> f64 {
         .sum()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_attempts_and_lockouts() {
     let app = spawn_app().await;
     let b = app.signed_in("lea").await;
@@ -156,7 +156,7 @@ async fn metrics_count_attempts_and_lockouts() {
     assert!(after.contains("referral_gate_http_request_duration_seconds_bucket"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_fails_when_the_database_is_gone() {
     let app = spawn_app().await;
     let b = app.browser();

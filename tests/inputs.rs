@@ -29,7 +29,7 @@ async fn assert_4xx_with_message(res: reqwest::Response, what: &str) -> String {
     body
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_to_every_server_function_is_a_4xx() {
     let app = spawn_app().await;
     let b = admitted(&app, "zed").await;
@@ -70,7 +70,7 @@ async fn garbage_to_every_server_function_is_a_4xx() {
     assert_eq!(b.client.get(b.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_mistakes_get_clear_messages_and_count_nothing() {
     let app = spawn_app().await;
     let b = app.signed_in("yan").await;
@@ -93,7 +93,7 @@ fn form(photo: Vec<u8>, name: &str) -> multipart::Form {
         .part("photo", multipart::Part::bytes(photo).file_name("photo.png"))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_form_takes_real_images_only() {
     let app = spawn_app().await;
     let b = admitted(&app, "xena").await;
@@ -123,7 +123,7 @@ async fn the_form_takes_real_images_only() {
     assert!(html.contains("Ada Lovelace") && html.contains("image/png"), "{html}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_form_refuses_accounts_not_admitted() {
     let app = spawn_app().await;
     let signed_out = app.browser();

@@ -18,7 +18,7 @@ use reqwest::StatusCode;
 
 const WRONG: &str = "ZZZZ-ZZZZ-ZZZZ";
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_attacker_alternating_instances_is_locked_at_the_sixth_failure_in_total() {
     let a = spawn_app().await;
     let b = a.twin().await;
@@ -41,7 +41,7 @@ async fn an_attacker_alternating_instances_is_locked_at_the_sixth_failure_in_tot
     assert_eq!(a.scalar("SELECT COUNT(*) FROM attempts WHERE outcome IN ('invalid', 'locked')").await, 6);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_split_across_instances_locks_disables_and_alerts_once() {
     let a = spawn_app().await;
     let b = a.twin().await;
@@ -71,7 +71,7 @@ async fn a_burst_split_across_instances_locks_disables_and_alerts_once() {
     assert_eq!(a.scalar("SELECT COUNT(*) FROM local_users WHERE enabled = 0").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_one_use_code_redeemed_through_both_instances_admits_once() {
     let a = spawn_app().await;
     let b = a.twin().await;
@@ -85,7 +85,7 @@ async fn a_one_use_code_redeemed_through_both_instances_admits_once() {
     assert_eq!(a.scalar("SELECT COUNT(*) FROM admissions").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_instance_killed_mid_delivery_leaves_the_work_to_the_other_once() {
     let a = spawn_app().await;
     a.add_user("victor").await;

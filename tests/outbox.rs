@@ -27,7 +27,7 @@ fn alert(subject: &str) -> Alert {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queued_actions_survive_a_restart_and_are_delivered_once() {
     let data = tempfile::tempdir().unwrap();
     let args = database_args().await;
@@ -52,7 +52,7 @@ async fn queued_actions_survive_a_restart_and_are_delivered_once() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM alerts").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_that_cannot_succeed_is_given_up_with_its_error() {
     let app = spawn_app().await;
     let row = NewOutboxRow {
@@ -75,7 +75,7 @@ async fn an_action_that_cannot_succeed_is_given_up_with_its_error() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unlock_lets_the_user_back_in_with_a_clean_count_and_one_alert() {
     let app = spawn_app().await;
     let b = app.signed_in("olga").await;
@@ -95,7 +95,7 @@ async fn unlock_lets_the_user_back_in_with_a_clean_count_and_one_alert() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_survive_a_restart() {
     let first = spawn_app().await;
     let b = first.signed_in("pia").await;

@@ -5,7 +5,7 @@ mod common;
 use common::{spawn_app, PASSWORD};
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_user_and_wrong_password_look_the_same() {
     let app = spawn_app().await;
     app.add_user("alice").await;
@@ -20,7 +20,7 @@ async fn unknown_user_and_wrong_password_look_the_same() {
     assert!(html.contains("Incorrect username or password."));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_id_changes_at_sign_in_and_sign_out_ends_it() {
     let app = spawn_app().await;
     app.add_user("bob").await;
@@ -45,7 +45,7 @@ async fn the_session_id_changes_at_sign_in_and_sign_out_ends_it() {
     assert_eq!((status, location.as_str()), (StatusCode::FOUND, "/sign-in"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_is_throttled_per_username() {
     let app = spawn_app().await;
     app.add_user("carol").await;
@@ -64,7 +64,7 @@ async fn sign_in_is_throttled_per_username() {
     assert_eq!(b.sign_in("ghost", "wrong password").await.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_send_each_user_to_the_right_place() {
     let app = spawn_app().await;
     let anon = app.browser();

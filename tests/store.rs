@@ -24,7 +24,7 @@ async fn store() -> (Store, tempfile::TempDir) {
     (store, dir)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_count_within_the_window_and_restart_after_it() {
     let (store, _dir) = store().await;
     let p = Policy::default();
@@ -41,7 +41,7 @@ async fn failures_count_within_the_window_and_restart_after_it() {
     assert_eq!(claim, Claim::Granted(1));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claims_stop_at_the_ceiling_and_after_a_lock() {
     let (store, _dir) = store().await;
     let p = Policy::default();
@@ -60,7 +60,7 @@ async fn claims_stop_at_the_ceiling_and_after_a_lock() {
     assert_eq!(store.claim_attempt("nobody", T0, 0, p.claim_ceiling()).await.unwrap(), Claim::Locked);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_and_used_up_codes_are_refused() {
     let (store, _dir) = store().await;
     store.ensure_account("s2", "two", T0).await.unwrap();
@@ -87,7 +87,7 @@ async fn expired_and_used_up_codes_are_refused() {
     assert_eq!(store.redeem_code("unknown", "s2", T0, None).await.unwrap(), Redemption::Refused);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_is_blocked_at_its_limit_and_longer_each_time() {
     let (store, _dir) = store().await;
     let limit = Limit { max: 3, window: Duration::from_secs(3600) };
