@@ -48,14 +48,20 @@ async fn garbage_to_every_server_function_is_a_4xx() {
     ];
     for endpoint in ENDPOINTS {
         for (ct, body) in &bodies {
-            let res = b
+            let sent = b
                 .client
                 .post(b.url(endpoint))
                 .header(header::CONTENT_TYPE, *ct)
                 .body(body.clone())
                 .send()
-                .await
-                .unwrap();
+                .await;
+            let res = match sent {
+                Ok(res) => res,
+                // Over the body limit the server answers 413 without reading the body
+                // and closes the connection; the client may see the close first.
+                Err(e) if body.len() > 64 * 1024 && e.is_request() => continue,
+                Err(e) => panic!("{endpoint} {ct}: {e}"),
+            };
             let status = res.status();
             assert!(!status.is_server_error(), "{endpoint} {ct}: {status}");
             if !status.is_success() {

@@ -134,7 +134,14 @@ impl TestApp {
 
     /// A fresh "browser": its own cookie jar.
     pub fn browser(&self) -> Browser {
-        let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            // A fresh connection per request: a server that refuses an oversized body closes
+            // its connection, which must not fail the next request.
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap();
         Browser { client, base: self.base.clone() }
     }
 
