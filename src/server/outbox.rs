@@ -11,7 +11,7 @@ use std::{
 
 use rand::Rng;
 use serde::Deserialize;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use super::{
     alerts::{Alert, Alerts},
@@ -32,7 +32,6 @@ pub struct Outbox {
     directory: Arc<dyn Directory>,
     alerts: Arc<dyn Alerts>,
     clock: Arc<dyn Clock>,
-    wake: Notify,
     /// When the worker last went round its loop (for `/readyz`).
     beat: AtomicI64,
 }
@@ -50,7 +49,7 @@ impl Outbox {
         alerts: Arc<dyn Alerts>,
         clock: Arc<dyn Clock>,
     ) -> Arc<Self> {
-        Arc::new(Self { store, directory, alerts, clock, wake: Notify::new(), beat: AtomicI64::new(0) })
+        Arc::new(Self { store, directory, alerts, clock, beat: AtomicI64::new(0) })
     }
 
     /// Delivers the due rows (or only the given ones); returns how many went through.
@@ -122,19 +121,13 @@ impl Outbox {
         beat > 0 && self.clock.now() - beat < 60_000
     }
 
-    /// Asks the worker to look for due rows now.
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
-
-    /// Delivers due rows every few seconds or when woken, until `stop` turns true; a
+    /// Delivers due rows every few seconds, until `stop` turns true; a
     /// delivery under way is finished first (its row would otherwise wait for its lease).
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         while !*stop.borrow() {
             self.beat.store(self.clock.now(), Ordering::Relaxed);
             while !*stop.borrow() && self.deliver(None).await > 0 {}
             tokio::select! {
-                _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(POLL) => {}
                 _ = stop.changed() => {}
             }

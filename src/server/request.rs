@@ -39,9 +39,7 @@ impl Request {
     pub fn fail(&self, err: AppError) -> AppError {
         let opts = expect_context::<ResponseOptions>();
         if let AppError::TooManyRequests { retry_after_secs } = err {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                opts.insert_header(header::RETRY_AFTER, v);
-            }
+            set_retry_after(&opts, retry_after_secs);
         }
         if err == AppError::Internal {
             opts.insert_header(
@@ -75,6 +73,19 @@ impl Request {
     }
 }
 
+/// An error answered before a server function runs, in the same JSON shape.
+pub fn bad_input_response(status: StatusCode, message: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body = serde_json::to_string(&AppError::BadInput(message.into())).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn set_retry_after(opts: &ResponseOptions, secs: u64) {
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        opts.insert_header(header::RETRY_AFTER, v);
+    }
+}
+
 /// Logs an internal failure; the user sees only a generic message.
 pub fn internal(e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "internal error");
@@ -89,9 +100,7 @@ impl Request {
             if self.wants_html() {
                 let opts = expect_context::<ResponseOptions>();
                 opts.set_status(StatusCode::TOO_MANY_REQUESTS);
-                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    opts.insert_header(header::RETRY_AFTER, v);
-                }
+                set_retry_after(&opts, *retry_after_secs);
             }
         }
     }

@@ -5,7 +5,7 @@ use axum::{
     extract::Request,
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
     Router,
 };
 use leptos::prelude::use_context;
@@ -77,11 +77,10 @@ pub fn with_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, secure:
 pub async fn same_origin(req: Request, next: Next) -> Response {
     if req.method() == Method::POST && !same_site(req.headers()) {
         tracing::warn!(origin = ?req.headers().get(header::ORIGIN), "cross-site post refused");
-        let body = serde_json::to_string(&crate::error::AppError::BadInput(
-            "This form was sent from another site and has been refused.".into(),
-        ))
-        .unwrap_or_default();
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        return super::request::bad_input_response(
+            StatusCode::FORBIDDEN,
+            "This form was sent from another site and has been refused.",
+        );
     }
     next.run(req).await
 }

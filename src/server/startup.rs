@@ -296,7 +296,7 @@ async fn api_errors(req: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok())
             .and_then(|ct| multer::parse_boundary(ct).ok());
         if boundary.is_none() {
-            return plain_error(
+            return super::request::bad_input_response(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "The form must be sent as multipart/form-data.",
             );
@@ -308,11 +308,6 @@ async fn api_errors(req: Request, next: Next) -> Response {
         *res.status_mut() = StatusCode::BAD_REQUEST;
     }
     res
-}
-
-fn plain_error(status: StatusCode, message: &str) -> Response {
-    let body = serde_json::to_string(&crate::error::AppError::BadInput(message.into())).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn shutdown_signal() {

@@ -118,14 +118,6 @@ impl Store {
         })
     }
 
-    pub async fn clear_failures(&self, subject: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE accounts SET failures = 0, last_failure_at = NULL WHERE subject = $1")
-            .bind(subject)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Locks the account and queues its outbox rows in one transaction. Returns the ids
     /// of the queued rows, or `None` when the account was already locked (another
     /// request won), in which case nothing is queued.

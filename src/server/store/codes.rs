@@ -137,11 +137,4 @@ impl Store {
         .fetch_all(&self.pool)
         .await
     }
-
-    pub async fn codes_with_prefix(&self, prefix: &str) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM codes WHERE prefix = $1 AND revoked_at IS NULL")
-            .bind(prefix)
-            .fetch_one(&self.pool)
-            .await
-    }
 }
