@@ -36,8 +36,11 @@ for (const js of [true, false]) {
     await expect(page.getByText("You have exceeded the maximum number of retries.")).toBeVisible();
 
     // Disabled in Cognito, and exactly one alert about this user on the topic.
+    // Delivered in order (disable, sign-out, alert), by the request or the worker.
     await expect.poll(() => enabled(aws!, poolId, name)).toBe(false);
-    const mine = (await notifications(aws!)).filter((n) => n.message.includes(name));
+    const mineNow = async () => (await notifications(aws!)).filter((n) => n.message.includes(name));
+    await expect.poll(async () => (await mineNow()).length).toBe(1);
+    const mine = await mineNow();
     expect(mine).toHaveLength(1);
     expect(mine[0].subject).toBe("Account disabled");
     expect(mine[0].event).toBe("account_disabled");
