@@ -7,7 +7,13 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::pages::{FormPage, GatePage, HomePage, NewPasswordPage, NotFound, ReceivedPage, SignInPage};
+use crate::pages::{
+    admin::{
+        AddressesPage, AttemptsPage, CodesPage, LockedPage, OutboxPage, OverviewPage, SubmissionPage,
+        SubmissionsPage,
+    },
+    FormPage, GatePage, HomePage, NewPasswordPage, NotFound, ReceivedPage, SignInPage,
+};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -56,6 +62,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/gate") view=GatePage ssr=SsrMode::Async />
                     <Route path=path!("/form") view=FormPage ssr=SsrMode::Async />
                     <Route path=path!("/form/received") view=ReceivedPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=OverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/codes") view=CodesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/locked") view=LockedPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/addresses") view=AddressesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/attempts") view=AttemptsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/submissions") view=SubmissionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/submissions/:id") view=SubmissionPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

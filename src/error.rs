@@ -17,6 +17,8 @@ pub enum AppError {
     AccountDisabled,
     #[error("Please enter a valid referral code first.")]
     NotAdmitted,
+    #[error("This is for administrators only.")]
+    Forbidden,
     #[error("Too many attempts. Please try again in {}.", crate::domain::wait_text(*retry_after_secs))]
     TooManyRequests { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again in a moment.")]
@@ -32,7 +34,7 @@ impl AppError {
         match self {
             Self::BadInput(_) | Self::Request(_) => 400,
             Self::SignedOut | Self::InvalidCredentials => 401,
-            Self::AccountDisabled | Self::NotAdmitted => 403,
+            Self::AccountDisabled | Self::NotAdmitted | Self::Forbidden => 403,
             Self::TooManyRequests { .. } => 429,
             Self::Internal => 500,
         }

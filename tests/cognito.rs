@@ -7,7 +7,10 @@ use common::{
     spawn_app_with, Browser, TestApp,
 };
 use futures::future::join_all;
-use referral_gate::{domain::GateOutcome, domain::Username, server::accounts};
+use referral_gate::{
+    domain::{admin::Reason, GateOutcome, Username},
+    server::accounts,
+};
 use reqwest::StatusCode;
 
 const PASSWORD: &str = "Passw0rd-long";
@@ -88,7 +91,9 @@ async fn sign_in_lockout_and_unlock_against_cognito() {
     let again = app.browser().sign_in("alice", PASSWORD).await;
     assert_eq!(again.status(), StatusCode::FORBIDDEN);
 
-    accounts::unlock(&app.state, &Username::parse("alice").unwrap(), "test").await.unwrap();
+    accounts::unlock(&app.state, &Username::parse("alice").unwrap(), "test", &Reason::parse("test").unwrap())
+        .await
+        .unwrap();
     until("AdminEnableUser", || async { pool.enabled(&moto, "alice").await }).await;
     until("the unlock alert", || async { moto.notifications().await.len() == 2 }).await;
     let unlocked: Vec<_> =

@@ -103,6 +103,7 @@ async fn an_instance_killed_mid_delivery_leaves_the_work_to_the_other_once() {
         user_agent: None,
         at: "now".into(),
         instance: "a".into(),
+        ..Alert::default()
     };
     for (kind, payload) in [
         (OutboxKind::DisableUser, serde_json::json!({ "subject": "local:victor", "username": "victor" })),

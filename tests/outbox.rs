@@ -4,7 +4,7 @@ mod common;
 
 use common::{database_args, settings, spawn_app, spawn_app_in, PASSWORD};
 use referral_gate::{
-    domain::Username,
+    domain::{admin::Reason, Username},
     server::{
         accounts,
         alerts::{Alert, AlertEvent},
@@ -24,6 +24,7 @@ fn alert(subject: &str) -> Alert {
         user_agent: None,
         at: "now".into(),
         instance: "test".into(),
+        ..Alert::default()
     }
 }
 
@@ -83,7 +84,9 @@ async fn unlock_lets_the_user_back_in_with_a_clean_count_and_one_alert() {
         b.submit_code("ZZZZ-ZZZZ-ZZZZ").await;
     }
     assert_eq!(app.browser().sign_in("olga", PASSWORD).await.status(), StatusCode::FORBIDDEN);
-    accounts::unlock(&app.state, &Username::parse("olga").unwrap(), "test").await.unwrap();
+    accounts::unlock(&app.state, &Username::parse("olga").unwrap(), "test", &Reason::parse("test").unwrap())
+        .await
+        .unwrap();
     let again = app.browser();
     assert_eq!(again.sign_in("olga", PASSWORD).await.status(), StatusCode::OK);
     assert_eq!(app.scalar("SELECT failures FROM accounts WHERE username = 'olga'").await, 0);

@@ -1,6 +1,7 @@
 //! Server functions: each authorises, parses, calls a service and maps the result.
 //! Endpoints are explicit so their URLs stay stable for tests and proxies.
 
+pub mod admin;
 mod auth;
 mod form;
 mod gate;

@@ -38,6 +38,8 @@ pub enum GateOutcome {
     Rejected { failures: u32, max_retries: u32 },
     /// The code was wrong once more than allowed: the account is now disabled.
     Locked,
+    /// Past the limit in dry-run mode: counted and alerted, but nothing is disabled.
+    DryRunLocked { failures: u32 },
 }
 
 /// The last outcome of an action, shown once by the page it belongs to.
@@ -75,6 +77,8 @@ pub enum Flash {
     AddressBlocked {
         retry_after_secs: u64,
     },
+    /// Past the limit in dry-run mode: the account stays enabled.
+    DryRunLocked,
     CodeAccepted,
     FormRejected {
         message: String,

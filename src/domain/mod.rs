@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser. No I/O here.
 
 mod account;
+pub mod admin;
 mod flash;
 mod referral_code;
 mod submission;

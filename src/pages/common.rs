@@ -73,6 +73,7 @@ pub fn failed(e: AppError) -> AnyView {
 pub fn destination(s: &Snapshot) -> &'static str {
     match &s.user {
         None => "/sign-in",
+        Some(u) if u.is_admin => "/admin",
         Some(u) if u.admitted => "/form",
         Some(_) => "/gate",
     }

@@ -72,6 +72,14 @@ fn messages(s: &Snapshot) -> Vec<(Tone, String)> {
             ),
         )),
         Some(Flash::CodeMalformed { message }) => out.push((Tone::Error, message.clone())),
+        Some(Flash::DryRunLocked) => {
+            out.push((Tone::Error, "You have exceeded the maximum number of retries.".into()));
+            out.push((
+                Tone::Info,
+                "Dry run: the gate is being tried out, so your account has not been disabled.".into(),
+            ));
+            return out;
+        }
         Some(Flash::AddressBlocked { retry_after_secs }) => out.push((
             Tone::Error,
             format!(

@@ -1,12 +1,19 @@
-//! The command line: `serve` (the default), `users …`, `codes …`.
+//! The command line: `serve` (the default), `users …`, `codes …`, `outbox …`,
+//! `addresses …`, `attempts export`: the console's actions, for terminals and scripts.
 
-use std::{io::BufRead, process::ExitCode, time::Duration};
+use std::{
+    io::{BufRead, Write},
+    process::ExitCode,
+    time::Duration,
+};
 
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use super::{
     accounts,
+    admin::{self, AdminError},
+    audit_csv,
     clock::format_utc,
     codes::{self, CodeSpec},
     config::{parse_duration, Settings},
@@ -14,7 +21,10 @@ use super::{
     startup::{build_state, Application},
     state::AppState,
 };
-use crate::domain::{Password, ReferralCode, Username};
+use crate::domain::{
+    admin::{AttemptFilter, Reason},
+    Password, ReferralCode, Username,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,6 +54,42 @@ pub enum Command {
     /// Deliveries to the directory and the alerts that have not gone through.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Client addresses blocked for too many wrong codes or sign-ins.
+    #[command(subcommand)]
+    Addresses(AddressesCommand),
+    /// The audit trail of referral code attempts.
+    #[command(subcommand)]
+    Attempts(AttemptsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddressesCommand {
+    /// List the blocks in force, with their expiry.
+    List,
+    /// Lift the blocks on an address.
+    Lift { address: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttemptsCommand {
+    /// Write the attempts (newest first) as CSV to stdout; the filters combine.
+    Export {
+        /// Only this account (username).
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this client address.
+        #[arg(long)]
+        address: Option<String>,
+        /// Only this outcome (admitted, invalid, locked, dry_run_locked, refused_locked, refused_address).
+        #[arg(long)]
+        outcome: Option<String>,
+        /// From this UTC time on, e.g. 2026-12-01 or 2026-12-01T08:00.
+        #[arg(long)]
+        from: Option<String>,
+        /// Before this UTC time.
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,7 +110,12 @@ pub enum UsersCommand {
         admin: bool,
     },
     /// Re-enable a locked account, clear its failures and notify the administrators.
-    Unlock { name: String },
+    Unlock {
+        name: String,
+        /// Why (recorded with who did it, and sent with the alert).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,7 +183,60 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users(cmd) => users(&build_state(&settings).await?, cmd).await,
         Command::Codes(cmd) => codes_cmd(&build_state(&settings).await?, cmd).await,
         Command::Outbox(cmd) => outbox_cmd(&build_state(&settings).await?, cmd).await,
+        Command::Addresses(cmd) => addresses_cmd(&build_state(&settings).await?, cmd).await,
+        Command::Attempts(cmd) => attempts_cmd(&build_state(&settings).await?, cmd).await,
     }
+}
+
+/// Who acts from the command line, as the audit records it.
+fn operator() -> String {
+    format!("command line ({})", std::env::var("USER").unwrap_or_else(|_| "unknown user".into()))
+}
+
+fn explain(e: AdminError) -> anyhow::Error {
+    match e {
+        AdminError::Refused(m) => anyhow::anyhow!(m),
+        AdminError::Internal(e) => e,
+    }
+}
+
+async fn addresses_cmd(state: &AppState, cmd: AddressesCommand) -> anyhow::Result<()> {
+    match cmd {
+        AddressesCommand::List => {
+            println!("{:<40} {:<16} {:<22} {:>6}", "ADDRESS", "BLOCKED FROM", "UNTIL", "BLOCKS");
+            for b in admin::blocked_addresses(state).await.map_err(explain)? {
+                println!("{:<40} {:<16} {:<22} {:>6}", b.address, b.scope, b.until, b.blocks);
+            }
+            Ok(())
+        }
+        AddressesCommand::Lift { address } => {
+            let ip = admin::lift_block(state, &operator(), &address).await.map_err(explain)?;
+            println!("the block on {ip} is lifted");
+            Ok(())
+        }
+    }
+}
+
+async fn attempts_cmd(state: &AppState, cmd: AttemptsCommand) -> anyhow::Result<()> {
+    let AttemptsCommand::Export { account, address, outcome, from, to } = cmd;
+    let filter = AttemptFilter {
+        account: account.unwrap_or_default(),
+        address: address.unwrap_or_default(),
+        outcome: outcome.unwrap_or_default(),
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
+    };
+    let q = admin::attempt_query(&filter).map_err(explain)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&audit_csv::header())?;
+    let mut before = Some(i64::MAX);
+    while let Some(b) = before {
+        let (bytes, next) = audit_csv::batch(&state.store, &q, b).await?;
+        out.write_all(&bytes)?;
+        before = next;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 async fn users(state: &AppState, cmd: UsersCommand) -> anyhow::Result<()> {
@@ -156,9 +260,10 @@ async fn users(state: &AppState, cmd: UsersCommand) -> anyhow::Result<()> {
             println!("user {name} saved{}", if admin { " (administrator)" } else { "" });
             Ok(())
         }
-        UsersCommand::Unlock { name } => {
+        UsersCommand::Unlock { name, reason } => {
             let name = Username::parse(&name).map_err(anyhow::Error::msg)?;
-            accounts::unlock(state, &name, "command line").await?;
+            let reason = Reason::parse(&reason).map_err(anyhow::Error::msg)?;
+            accounts::unlock(state, &name, &operator(), &reason).await.map_err(explain)?;
             println!("user {name} unlocked");
             Ok(())
         }
@@ -212,12 +317,7 @@ async fn codes_cmd(state: &AppState, cmd: CodesCommand) -> anyhow::Result<()> {
         CodesCommand::List => {
             println!("{:<10} {:>6} {:>8}  {:<22} {:<8} NOTE", "PREFIX", "USES", "MAX", "EXPIRES", "STATUS");
             for c in state.store.list_codes().await? {
-                let status = match (c.revoked_at, c.expires_at, c.max_uses) {
-                    (Some(_), _, _) => "revoked",
-                    (_, Some(e), _) if e <= now => "expired",
-                    (_, _, Some(m)) if c.uses >= m => "used up",
-                    _ => "active",
-                };
+                let status = codes::status(&c, now);
                 println!(
                     "{:<10} {:>6} {:>8}  {:<22} {:<8} {}",
                     format!("{}-…", c.prefix),

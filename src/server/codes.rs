@@ -7,7 +7,7 @@ use rand::Rng;
 use super::{
     clock::Millis,
     secret::Secret,
-    store::{NewCode, Store},
+    store::{CodeRow, NewCode, Store},
 };
 use crate::domain::{ReferralCode, GENERATED_LEN};
 
@@ -72,4 +72,14 @@ pub async fn revoke(
     }
     anyhow::ensure!(!revoked.is_empty(), "no active code matches {code_or_prefix}");
     Ok(revoked.len())
+}
+
+/// A code's status for people: `active`, `expired`, `used up` or `revoked`.
+pub fn status(c: &CodeRow, now: Millis) -> &'static str {
+    match (c.revoked_at, c.expires_at, c.max_uses) {
+        (Some(_), _, _) => "revoked",
+        (_, Some(e), _) if e <= now => "expired",
+        (_, _, Some(m)) if c.uses >= m => "used up",
+        _ => "active",
+    }
 }

@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use clap::Args;
 use ipnet::IpNet;
 
-use super::guard::Policy;
+use super::guard::{Policy, SprayPolicy};
 
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -44,6 +44,26 @@ pub struct Settings {
     #[arg(long, env = "REFERRAL_GATE_IP_WINDOW", default_value = "1h", global = true,
           value_parser = parse_duration)]
     pub ip_window: Duration,
+
+    /// Dry run: count, warn and alert as usual, but never lock or disable an account.
+    #[arg(long, env = "REFERRAL_GATE_DRY_RUN", global = true,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub dry_run: bool,
+
+    /// Spray alert: one address failing on at least this many accounts within the spray window.
+    #[arg(long, env = "REFERRAL_GATE_SPRAY_ACCOUNTS", default_value_t = 5, global = true,
+          value_parser = clap::value_parser!(u32).range(2..))]
+    pub spray_accounts: u32,
+
+    /// Spray alert: more wrong codes than this from all accounts together within the window.
+    #[arg(long, env = "REFERRAL_GATE_SPRAY_MAX_FAILURES", default_value_t = 200, global = true,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub spray_max_failures: u32,
+
+    /// Window of the spray alerts; at most one alert of each kind per window.
+    #[arg(long, env = "REFERRAL_GATE_SPRAY_WINDOW", default_value = "1h", global = true,
+          value_parser = parse_duration)]
+    pub spray_window: Duration,
 
     /// Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed.
     #[arg(
@@ -136,6 +156,12 @@ impl Settings {
             failure_window: self.failure_window,
             ip_max_failures: self.ip_max_failures,
             ip_window: self.ip_window,
+            dry_run: self.dry_run,
+            spray: SprayPolicy {
+                accounts: self.spray_accounts,
+                max_failures: self.spray_max_failures,
+                window: self.spray_window,
+            },
         }
     }
 

@@ -84,17 +84,63 @@ pub async fn submit(
     {
         address_blocked(state, account, client, until, now).await?;
     }
-    match policy.after_wrong_code(failures) {
+    let outcome = match policy.after_wrong_code(failures) {
         Verdict::Warn { failures, .. } => {
             record(AttemptOutcome::Invalid).await?;
-            Ok(Ok(GateOutcome::Rejected { failures, max_retries: policy.max_retries }))
+            GateOutcome::Rejected { failures, max_retries: policy.max_retries }
         }
         Verdict::Lock => {
             record(AttemptOutcome::Locked).await?;
             lock(state, account, client, failures, now).await?;
-            Ok(Ok(GateOutcome::Locked))
+            GateOutcome::Locked
         }
-    }
+        Verdict::WouldLock { failures, first } => {
+            record(AttemptOutcome::DryRunLocked).await?;
+            if first {
+                would_lock(state, account, client, failures, now).await?;
+            }
+            GateOutcome::DryRunLocked { failures }
+        }
+    };
+    super::spray::check(state, &address, now).await?;
+    Ok(Ok(outcome))
+}
+
+/// The idempotency key of one of a lockout's outbox rows (`disable`, `sign_out`,
+/// `alert`); the lock's time is the account's `locked_at`.
+pub fn lockout_key(subject: &str, locked_at: Millis, action: &str) -> String {
+    format!("lockout:{subject}:{locked_at}:{action}")
+}
+
+/// Dry run: the alert a lockout would raise, saying it was a dry run; nothing locks.
+async fn would_lock(
+    state: &AppState,
+    account: &AccountState,
+    client: &ClientInfo,
+    failures: u32,
+    now: Millis,
+) -> anyhow::Result<()> {
+    let alert = Alert {
+        event: AlertEvent::AccountDisabled,
+        subject: account.subject.clone(),
+        username: account.username.clone(),
+        failures,
+        address: client.address.to_string(),
+        user_agent: client.user_agent.clone(),
+        at: format_utc(now),
+        instance: state.instance.clone(),
+        dry_run: true,
+        ..Alert::default()
+    };
+    let row = NewOutboxRow {
+        idempotency_key: format!("dry_run:{}:{now}", account.subject),
+        kind: OutboxKind::Alert,
+        payload: serde_json::to_value(&alert)?,
+    };
+    let id = state.store.enqueue(row, now).await?;
+    tracing::warn!(subject = %account.subject, failures, "dry run: account would be locked");
+    deliver_briefly(state, &[id]).await;
+    Ok(())
 }
 
 /// Locks the account and queues the directory and alert actions in one transaction,
@@ -116,8 +162,9 @@ async fn lock(
         user_agent: client.user_agent.clone(),
         at: format_utc(now),
         instance: state.instance.clone(),
+        ..Alert::default()
     };
-    let key = |action: &str| format!("lockout:{}:{now}:{action}", account.subject);
+    let key = |action: &str| lockout_key(&account.subject, now, action);
     let rows = vec![
         (OutboxKind::DisableUser, key("disable"), target.clone()),
         (OutboxKind::SignOutEverywhere, key("sign_out"), target),
@@ -155,6 +202,7 @@ async fn address_blocked(
         user_agent: client.user_agent.clone(),
         at: format_utc(now),
         instance: state.instance.clone(),
+        ..Alert::default()
     };
     let row = NewOutboxRow {
         idempotency_key: format!("address:{}:{until}", client.address),
@@ -174,7 +222,7 @@ fn target(account: &AccountState) -> serde_json::Value {
 }
 
 /// Tries the delivery now, waiting only briefly; the worker retries what is left.
-async fn deliver_briefly(state: &AppState, ids: &[i64]) {
+pub(super) async fn deliver_briefly(state: &AppState, ids: &[i64]) {
     if tokio::time::timeout(DELIVERY_WAIT, state.outbox.deliver(Some(ids))).await.is_err() {
         tracing::warn!(?ids, "delivery still running; the outbox worker will finish it");
     }

@@ -16,6 +16,25 @@ pub struct Policy {
     pub failure_window: Duration,
     pub ip_max_failures: u32,
     pub ip_window: Duration,
+    /// Count, warn and alert as usual, but never lock (for trying the policy out).
+    pub dry_run: bool,
+    pub spray: SprayPolicy,
+}
+
+/// When failures look like one source trying codes across many accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SprayPolicy {
+    /// Accounts one address fails on within the window.
+    pub accounts: u32,
+    /// Wrong codes of all accounts together within the window (more is suspicious).
+    pub max_failures: u32,
+    pub window: Duration,
+}
+
+impl Default for SprayPolicy {
+    fn default() -> Self {
+        Self { accounts: 5, max_failures: 200, window: Duration::from_secs(3600) }
+    }
 }
 
 impl Default for Policy {
@@ -25,6 +44,8 @@ impl Default for Policy {
             failure_window: Duration::from_secs(24 * 3600),
             ip_max_failures: 20,
             ip_window: Duration::from_secs(3600),
+            dry_run: false,
+            spray: SprayPolicy::default(),
         }
     }
 }
@@ -48,6 +69,9 @@ pub enum Verdict {
     Warn { failures: u32, left: u32 },
     /// One failure past the limit: lock the account.
     Lock,
+    /// Past the limit in dry-run mode: nothing is locked; the `first` time raises the
+    /// alert the lock would have raised.
+    WouldLock { failures: u32, first: bool },
 }
 
 impl Policy {
@@ -57,8 +81,13 @@ impl Policy {
 
     /// The highest count an attempt may claim and still be evaluated: the attempt
     /// that would be failure `max_retries + 1` is the last one looked at.
+    /// In dry-run mode nothing locks, so counting goes on.
     pub fn claim_ceiling(&self) -> u32 {
-        self.max_retries + 1
+        if self.dry_run {
+            u32::MAX / 2
+        } else {
+            self.max_retries + 1
+        }
     }
 
     /// Failures before this instant no longer count.
@@ -67,7 +96,9 @@ impl Policy {
     }
 
     pub fn after_wrong_code(&self, failures: u32) -> Verdict {
-        if failures > self.max_retries {
+        if failures > self.max_retries && self.dry_run {
+            Verdict::WouldLock { failures, first: failures == self.max_retries + 1 }
+        } else if failures > self.max_retries {
             Verdict::Lock
         } else {
             Verdict::Warn { failures, left: self.max_retries - failures }
@@ -118,6 +149,15 @@ mod tests {
         assert_eq!(p.after_wrong_code(5), Verdict::Warn { failures: 5, left: 0 });
         assert_eq!(p.after_wrong_code(6), Verdict::Lock);
         assert_eq!(p.claim_ceiling(), 6);
+    }
+
+    #[test]
+    fn dry_run_never_locks_and_alerts_once() {
+        let p = Policy { dry_run: true, ..Policy::default() };
+        assert_eq!(p.after_wrong_code(5), Verdict::Warn { failures: 5, left: 0 });
+        assert_eq!(p.after_wrong_code(6), Verdict::WouldLock { failures: 6, first: true });
+        assert_eq!(p.after_wrong_code(7), Verdict::WouldLock { failures: 7, first: false });
+        assert!(p.claim_ceiling() > 1_000_000);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Everything that runs only on the server (never compiled to wasm).
 
 pub mod accounts;
+pub mod admin;
+pub mod admin_files;
 pub mod alerts;
 pub mod assets;
+pub mod audit_csv;
 pub mod cli;
 pub mod client;
 pub mod clock;
@@ -18,6 +21,7 @@ pub mod request;
 pub mod secret;
 pub mod security;
 pub mod session;
+pub mod spray;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -73,10 +73,30 @@ impl Request {
     }
 }
 
+impl Request {
+    /// Like [`Request::fail`] but never redirects: for functions that load a page's
+    /// data, where the page itself answers with the status and shows the message.
+    pub fn deny(&self, err: AppError) -> AppError {
+        let opts = expect_context::<ResponseOptions>();
+        if err == AppError::Internal {
+            opts.insert_header(
+                header::HeaderName::from_static(INTERNAL_ERROR_HEADER),
+                HeaderValue::from_static("1"),
+            );
+        }
+        opts.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST));
+        err
+    }
+}
+
 /// An error answered before a server function runs, in the same JSON shape.
 pub fn bad_input_response(status: StatusCode, message: &str) -> axum::response::Response {
+    error_response(status, &AppError::BadInput(message.into()))
+}
+
+pub fn error_response(status: StatusCode, err: &AppError) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let body = serde_json::to_string(&AppError::BadInput(message.into())).unwrap_or_default();
+    let body = serde_json::to_string(err).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

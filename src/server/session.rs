@@ -7,7 +7,10 @@ use tower_sessions::Session;
 
 use super::{request::internal, state::AppState, store::AccountState};
 use crate::{
-    domain::{Flash, Page},
+    domain::{
+        admin::{AdminFlash, Section},
+        Flash, Page,
+    },
     error::AppError,
 };
 
@@ -61,6 +64,14 @@ pub async fn set_flash(session: &Session, page: Page, flash: Flash) -> Result<()
 
 pub async fn take_flash(session: &Session, page: Page) -> Result<Option<Flash>, AppError> {
     session.remove(page.flash_key()).await.map_err(internal)
+}
+
+pub async fn set_admin_flash(session: &Session, section: Section, flash: AdminFlash) -> Result<(), AppError> {
+    session.insert(section.flash_key(), flash).await.map_err(internal)
+}
+
+pub async fn take_admin_flash(session: &Session, section: Section) -> Result<Option<AdminFlash>, AppError> {
+    session.remove(section.flash_key()).await.map_err(internal)
 }
 
 pub async fn count_session_failure(session: &Session) -> Result<u32, AppError> {

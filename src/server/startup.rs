@@ -188,6 +188,8 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(super::metrics::render))
+        .route("/admin/attempts.csv", get(super::admin_files::attempts_csv))
+        .route("/admin/submissions/{id}/photo", get(super::admin_files::photo))
         .leptos_routes_with_handler(routes, pages)
         .fallback(super::assets::serve);
     let url = settings.database_url();

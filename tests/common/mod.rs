@@ -121,8 +121,32 @@ impl TestApp {
     }
 
     pub async fn add_user(&self, name: &str) {
+        self.add_local_user(name, false).await
+    }
+
+    pub async fn add_local_user(&self, name: &str, admin: bool) {
         let hash = hash_password(&Password::parse(PASSWORD.into()).unwrap()).unwrap();
-        self.state.store.upsert_local_user(name, &hash, false, self.state.clock.now()).await.unwrap();
+        self.state.store.upsert_local_user(name, &hash, admin, self.state.clock.now()).await.unwrap();
+    }
+
+    /// An administrator added and signed in, in a fresh browser.
+    pub async fn signed_in_admin(&self, name: &str) -> Browser {
+        self.add_local_user(name, true).await;
+        let b = self.browser();
+        assert_eq!(b.sign_in(name, PASSWORD).await.status(), StatusCode::OK, "sign-in of admin {name}");
+        b
+    }
+
+    /// Runs the app's own command line on this app's data folder and database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_referral-gate"))
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args(&self.args)
+            .args(args)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("the binary runs")
     }
 
     pub async fn create_code(&self, max_uses: Option<u32>) -> ReferralCode {

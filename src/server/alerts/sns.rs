@@ -40,9 +40,10 @@ impl Alerts for SnsAlerts {
             .client
             .publish()
             .topic_arn(&self.topic_arn)
-            .subject(alert.event.subject_line())
+            .subject(alert.subject_line())
             .message(alert.message())
             .message_attributes("event", attribute(alert.event.as_str())?)
+            .message_attributes("dry_run", attribute(if alert.dry_run { "true" } else { "false" })?)
             .message_attributes("idempotency_key", attribute(key)?);
         if self.topic_arn.ends_with(".fifo") {
             call = call

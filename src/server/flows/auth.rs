@@ -138,7 +138,11 @@ async fn start(req: &Request, identity: Identity, typed: String) -> Result<&'sta
         SessionUser { subject: identity.subject, username: identity.username, is_admin: identity.is_admin };
     session::sign_in(&req.session, &user).await?;
     tracing::info!(subject = %user.subject, "signed in");
-    Ok(if account.admitted { "/form" } else { "/gate" })
+    Ok(match () {
+        () if user.is_admin => "/admin",
+        () if account.admitted => "/form",
+        () => "/gate",
+    })
 }
 
 async fn disabled(req: &Request, username: String) -> Result<&'static str, AppError> {

@@ -49,6 +49,11 @@ pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> 
             leptos_axum::redirect("/sign-in");
             Ok(GateOutcome::Locked)
         }
+        Ok(dry_run @ GateOutcome::DryRunLocked { .. }) => {
+            session::count_session_failure(&req.session).await?;
+            session::set_flash(&req.session, Page::Gate, Flash::DryRunLocked).await?;
+            Ok(dry_run)
+        }
         Err(Refusal::AddressBlocked { retry_after_secs }) => {
             session::set_flash(&req.session, Page::Gate, Flash::AddressBlocked { retry_after_secs }).await?;
             Err(AppError::TooManyRequests { retry_after_secs })

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{flag, outbox::NewOutboxRow, Store};
+use super::{admin::AdminAction, flag, outbox::NewOutboxRow, Store};
 use crate::server::clock::Millis;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,15 +146,49 @@ impl Store {
         Ok(Some(ids))
     }
 
-    /// Lifts the lock and clears the failures (used by `users unlock`).
-    pub async fn unlock_account(&self, subject: &str) -> sqlx::Result<bool> {
+    /// Lifts the lock and clears the failures, cancels the lockout's directory actions
+    /// not yet delivered (they would disable the account again), records who did it
+    /// and queues the alert, all in one transaction. `None` when the account was not
+    /// locked (e.g. another administrator unlocked it first): nothing changes then.
+    pub async fn unlock_account(
+        &self,
+        subject: &str,
+        action: &AdminAction<'_>,
+        alert: NewOutboxRow,
+        now: Millis,
+    ) -> sqlx::Result<Option<i64>> {
+        let mut tx = self.pool.begin().await?;
         let n = sqlx::query(
-            "UPDATE accounts SET locked_at = NULL, failures = 0, last_failure_at = NULL WHERE subject = $1",
+            "UPDATE accounts SET locked_at = NULL, failures = 0, last_failure_at = NULL
+             WHERE subject = $1 AND locked_at IS NOT NULL",
         )
         .bind(subject)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
-        Ok(n == 1)
+        if n != 1 {
+            return Ok(None);
+        }
+        sqlx::query(
+            "UPDATE outbox SET state = 'cancelled', lease_until = NULL
+             WHERE idempotency_key LIKE $1 AND kind IN ('disable_user', 'sign_out_everywhere')
+               AND state IN ('pending', 'failed')",
+        )
+        .bind(format!("lockout:{subject}:%"))
+        .execute(&mut *tx)
+        .await?;
+        action.insert(&mut tx, now).await?;
+        let id = alert.insert(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    pub async fn is_locked(&self, subject: &str) -> sqlx::Result<bool> {
+        let locked: Option<i64> = sqlx::query_scalar("SELECT locked_at FROM accounts WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&self.pool)
+            .await?
+            .flatten();
+        Ok(locked.is_some())
     }
 }

@@ -9,6 +9,8 @@ pub enum AttemptOutcome {
     Invalid,
     /// The wrong code that locked the account.
     Locked,
+    /// Past the limit in dry-run mode: counted and alerted, nothing locked.
+    DryRunLocked,
     /// Not evaluated: the account was already locked or out of attempts.
     RefusedLocked,
     /// Not evaluated: the client address is blocked.
@@ -21,6 +23,7 @@ impl AttemptOutcome {
             Self::Admitted => "admitted",
             Self::Invalid => "invalid",
             Self::Locked => "locked",
+            Self::DryRunLocked => "dry_run_locked",
             Self::RefusedLocked => "refused_locked",
             Self::RefusedAddress => "refused_address",
         }
@@ -48,4 +51,42 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// Accounts with a wrong code from `address` since `since` (spray detection).
+    pub async fn accounts_failed_from(&self, address: &str, since: Millis) -> sqlx::Result<i64> {
+        sqlx::query_scalar(&format!(
+            "SELECT COUNT(DISTINCT subject) FROM attempts WHERE address = $1 AND at >= $2 AND outcome IN {WRONG}"
+        ))
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    /// Wrong codes of all accounts together since `since`.
+    pub async fn failures_since(&self, since: Millis) -> sqlx::Result<i64> {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM attempts WHERE at >= $1 AND outcome IN {WRONG}"))
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Opens a quiet window for the alert `key` unless one is open: `true` for exactly
+    /// one caller per window, however many ask at once.
+    pub async fn open_alert_window(&self, key: &str, now: Millis, until: Millis) -> sqlx::Result<bool> {
+        let opened: Option<String> = sqlx::query_scalar(
+            "INSERT INTO alert_windows (key, quiet_until) VALUES ($1, $3)
+             ON CONFLICT (key) DO UPDATE SET quiet_until = $3 WHERE alert_windows.quiet_until <= $2
+             RETURNING key",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(until)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(opened.is_some())
+    }
 }
+
+/// The outcomes that are wrong codes (evaluated and refused).
+const WRONG: &str = "('invalid', 'locked', 'dry_run_locked')";

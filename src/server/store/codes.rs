@@ -137,4 +137,16 @@ impl Store {
         .fetch_all(&self.pool)
         .await
     }
+
+    /// Revokes one code by id; its display prefix, or `None` when there is no such
+    /// active code.
+    pub async fn revoke_code_by_id(&self, id: i64, now: Millis) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar(
+            "UPDATE codes SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING prefix",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
 }

@@ -3,6 +3,7 @@
 //! PostgreSQL, for several instances sharing one database.
 
 mod accounts;
+pub mod admin;
 mod attempts;
 mod codes;
 mod local_users;
@@ -17,6 +18,7 @@ use sqlx::{
 };
 
 pub use accounts::{AccountState, Claim, LockoutActions};
+pub use admin::{AdminAction, AttemptQuery};
 pub use attempts::AttemptOutcome;
 pub use codes::{CodeRow, NewCode, Redemption};
 pub use local_users::LocalUser;

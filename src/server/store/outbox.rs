@@ -158,11 +158,11 @@ impl Store {
         Ok(())
     }
 
-    /// Deliveries not done yet (pending or given up), oldest first, for operators.
+    /// Deliveries not done yet (pending or given up; not cancelled), oldest first.
     pub async fn undelivered(&self) -> sqlx::Result<Vec<Undelivered>> {
         sqlx::query_as(
             "SELECT id, kind, state, attempts, next_attempt_at, last_error, idempotency_key
-             FROM outbox WHERE state <> 'done' ORDER BY id",
+             FROM outbox WHERE state IN ('pending', 'failed') ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await
@@ -172,7 +172,7 @@ impl Store {
     pub async fn retry_now(&self, id: i64, now: Millis) -> sqlx::Result<bool> {
         let n = sqlx::query(
             "UPDATE outbox SET state = 'pending', next_attempt_at = $2, lease_until = NULL
-             WHERE id = $1 AND state <> 'done'",
+             WHERE id = $1 AND state IN ('pending', 'failed')",
         )
         .bind(id)
         .bind(now)
@@ -184,7 +184,9 @@ impl Store {
 
     /// Rows not yet delivered (pending or failed), for health and tests.
     pub async fn outbox_depth(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state <> 'done'").fetch_one(&self.pool).await
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'failed')")
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// Queues one row outside a lockout (e.g. the alert after an unlock).

@@ -1,0 +1,85 @@
+//! The administrators' console: one page per section, in a shared frame. The server
+//! functions check the role; the pages only show what they are given.
+
+mod addresses;
+mod attempts;
+mod codes;
+mod locked;
+mod outbox;
+mod overview;
+mod submissions;
+
+pub use addresses::AddressesPage;
+pub use attempts::AttemptsPage;
+pub use codes::CodesPage;
+pub use locked::LockedPage;
+pub use outbox::OutboxPage;
+pub use overview::OverviewPage;
+pub use submissions::{SubmissionPage, SubmissionsPage};
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::common::{Messages, SignOutButton, Tone};
+use crate::{
+    domain::admin::{AdminFlash, Section},
+    error::AppError,
+};
+
+/// The console's frame: title, navigation between sections, sign-out.
+#[component]
+fn Frame(section: Section, children: Children) -> impl IntoView {
+    view! {
+        <Title text=format!("{} · Administration · referral-gate", section.title()) />
+        <section class="card admin" aria-labelledby="admin-title">
+            <nav class="admin-nav" aria-label="Administration">
+                {Section::ALL
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <a href=s.path() aria-current=(s == section).then_some("page")>{s.title()}</a>
+                        }
+                    })
+                    .collect_view()}
+                <SignOutButton />
+            </nav>
+            <h1 id="admin-title">{section.title()}</h1>
+            {children()}
+        </section>
+    }
+}
+
+/// The outcome of the administrator's last action on this section.
+fn flash_messages(flash: &Option<AdminFlash>) -> Vec<(Tone, String)> {
+    match flash {
+        Some(AdminFlash::Done(m)) => vec![(Tone::Success, m.clone())],
+        Some(AdminFlash::Refused(m)) => vec![(Tone::Error, m.clone())],
+        Some(AdminFlash::CodesCreated(codes)) => vec![(
+            Tone::Success,
+            format!(
+                "{} new code{} created. Copy {} now: {} shown only this once.",
+                codes.len(),
+                if codes.len() == 1 { "" } else { "s" },
+                if codes.len() == 1 { "it" } else { "them" },
+                if codes.len() == 1 { "it is" } else { "they are" },
+            ),
+        )],
+        None => vec![],
+    }
+}
+
+/// What a section shows when its data cannot be had.
+fn failed(e: AppError) -> AnyView {
+    let message = e.to_string();
+    view! {
+        <Messages id="messages" messages=vec![(Tone::Error, message)] />
+        {(e == AppError::Forbidden || e == AppError::SignedOut)
+            .then(|| view! { <p><a href="/sign-in">"Sign in as an administrator"</a></p> })}
+    }
+    .into_any()
+}
+
+/// "—" for what is not there.
+fn or_dash(s: Option<String>) -> String {
+    s.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())
+}
