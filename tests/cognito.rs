@@ -217,3 +217,38 @@ async fn an_aws_outage_delays_the_delivery_but_not_the_lock() {
     assert_eq!(sent.len(), 1, "exactly one notification: {sent:?}");
     assert_eq!(sent[0].2, "account_disabled");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_of_the_admin_group_run_the_console_and_unlock_in_cognito() {
+    let moto = Moto::start().await;
+    let pool = Pool::set_up(&moto).await;
+    for name in ["root", "plain", "locky"] {
+        pool.add_user(&moto, name, PASSWORD).await;
+    }
+    moto.cognito()
+        .await
+        .admin_add_user_to_group()
+        .user_pool_id(&pool.pool_id)
+        .username("root")
+        .group_name("admins")
+        .send()
+        .await
+        .unwrap();
+    let app = app_for(&pool, &moto.url()).await;
+    let plain = signed_in(&app, "plain").await;
+    assert_eq!(plain.call("/api/admin/locked", &[]).await.status(), StatusCode::FORBIDDEN);
+
+    let victim = signed_in(&app, "locky").await;
+    lock(&victim).await;
+    until("AdminDisableUser", || async { !pool.enabled(&moto, "locky").await }).await;
+
+    let root = signed_in(&app, "root").await;
+    let res = root.call("/api/admin/locked/unlock", &[("username", "locky"), ("reason", "known user")]).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert!(pool.enabled(&moto, "locky").await, "AdminEnableUser");
+    until("the unlock alert", || async {
+        moto.notifications().await.iter().any(|n| n.2 == "account_unlocked" && n.1.contains("known user"))
+    })
+    .await;
+    signed_in(&app, "locky").await;
+}

@@ -13,10 +13,10 @@ export function cli(args: string[], input?: string): string {
   });
 }
 
-export function addUser(prefix: string): { name: string; password: string } {
+export function addUser(prefix: string, admin = false): { name: string; password: string } {
   const name = `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
   const password = "correct horse battery";
-  cli(["users", "add", name], `${password}\n`);
+  cli(["users", "add", name, ...(admin ? ["--admin"] : [])], `${password}\n`);
   return { name, password };
 }
 
