@@ -468,3 +468,12 @@ async fn administrators_land_on_the_console() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("locked accounts") && html.contains("Signed in as"), "{html}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taking_the_role_away_takes_effect_at_once() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_admin("root").await;
+    assert_eq!(admin.call("/api/admin/overview", &[]).await.status(), StatusCode::OK);
+    app.add_local_user("root", false).await; // `users add root` without --admin
+    assert_eq!(admin.call("/api/admin/overview", &[]).await.status(), StatusCode::FORBIDDEN);
+}

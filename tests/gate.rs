@@ -38,6 +38,8 @@ async fn twenty_parallel_wrong_codes_lock_exactly_once() {
     // refused without evaluation (by the claim, or earlier by the session check).
     assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome IN ('invalid', 'locked')").await, 6);
     assert_eq!((answered, refused), (6, 14));
+    // Every refusal is in the audit trail, whichever check refused it.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome = 'refused_locked'").await, 14);
 
     // The lockout request delivered at once: disabled in the directory, one alert.
     app.eventually("SELECT COUNT(*) FROM outbox WHERE state = 'done'", 3).await;

@@ -106,6 +106,17 @@ pub async fn submit(
     Ok(Ok(outcome))
 }
 
+/// Records an attempt refused because the account is locked (found by the session check).
+pub async fn refused_locked(state: &AppState, subject: &str, client: &ClientInfo) -> sqlx::Result<()> {
+    let outcome = AttemptOutcome::RefusedLocked;
+    metrics::counter!(super::metrics::ATTEMPTS, "outcome" => outcome.as_str()).increment(1);
+    let address = client.address.to_string();
+    state
+        .store
+        .record_attempt(subject, &address, client.user_agent.as_deref(), outcome, state.clock.now())
+        .await
+}
+
 /// The idempotency key of one of a lockout's outbox rows (`disable`, `sign_out`,
 /// `alert`); the lock's time is the account's `locked_at`.
 pub fn lockout_key(subject: &str, locked_at: Millis, action: &str) -> String {

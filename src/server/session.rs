@@ -80,6 +80,11 @@ pub async fn count_session_failure(session: &Session) -> Result<u32, AppError> {
     Ok(n)
 }
 
+/// Who the session says is signed in, without checking the account.
+pub async fn user(session: &Session) -> Result<Option<SessionUser>, AppError> {
+    session.get::<SessionUser>(USER).await.map_err(internal)
+}
+
 /// The signed-in user and their account, or `None` when signed out. A locked account
 /// ends the session here, whichever session it is.
 pub async fn current(

@@ -14,13 +14,23 @@ use crate::{
 /// The signed-in administrator; anyone else (signed out included) gets 403.
 pub async fn require(req: &Request) -> Result<SessionUser, AppError> {
     match session::current(&req.state, &req.session).await {
-        Ok(Some((user, _))) if user.is_admin => Ok(user),
+        Ok(Some((user, _))) if user.is_admin && still_admin(req, &user).await? => Ok(user),
         Ok(_) | Err(AppError::AccountDisabled) => {
             tracing::warn!(address = %req.client.address, "admin function refused: not an administrator");
             Err(AppError::Forbidden)
         }
         Err(e) => Err(e),
     }
+}
+
+/// The role is read again from the local directory, so taking it away (`users add NAME`
+/// without `--admin`) takes effect at once; Cognito's groups are read at sign-in.
+async fn still_admin(req: &Request, user: &SessionUser) -> Result<bool, AppError> {
+    if !req.state.directory.is_local() {
+        return Ok(true);
+    }
+    let local = req.state.store.local_user(&user.username).await.map_err(internal)?;
+    Ok(local.is_some_and(|u| u.is_admin && u.enabled))
 }
 
 /// What an administrator may see of a service's error.

@@ -11,8 +11,14 @@ use crate::{
 };
 
 pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> {
+    let claimed = session::user(&req.session).await?;
     let (user, account) = match session::require(&req.state, &req.session).await {
         Err(AppError::AccountDisabled) => {
+            // A session of a locked account: refused before the gate, but still an
+            // attempt, so the audit trail shows it.
+            if let Some(user) = claimed {
+                gate::refused_locked(&req.state, &user.subject, &req.client).await.map_err(internal)?;
+            }
             leptos_axum::redirect("/sign-in");
             return Err(AppError::AccountDisabled);
         }
