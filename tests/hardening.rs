@@ -13,9 +13,16 @@ async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
     let anon = app.browser();
     let user = app.signed_in("hana").await;
-    for (browser, path) in
-        [(&anon, "/sign-in"), (&user, "/gate"), (&anon, "/no-such-page"), (&anon, "/healthz")]
-    {
+    let admin = app.signed_in_admin("root").await;
+    for (browser, path) in [
+        (&anon, "/sign-in"),
+        (&user, "/gate"),
+        (&anon, "/no-such-page"),
+        (&anon, "/healthz"),
+        (&admin, "/admin/codes"),
+        (&user, "/admin/locked"),
+        (&admin, "/admin/attempts.csv"),
+    ] {
         let res = browser.client.get(browser.url(path)).send().await.unwrap();
         let h = res.headers().clone();
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");

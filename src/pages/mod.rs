@@ -1,6 +1,7 @@
 //! One file per page. Each page fetches its [`Snapshot`](crate::domain::Snapshot)
 //! again after each action, and renders messages from it.
 
+#[cfg(feature = "ssr")]
 pub mod admin;
 mod common;
 mod form;

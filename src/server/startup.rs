@@ -38,7 +38,10 @@ use super::{
     state::AppState,
     store::{Backend, Store},
 };
-use crate::app::{shell, App};
+use crate::app::{
+    admin_app::{shell as admin_shell, AdminApp},
+    shell, App,
+};
 
 /// Header our own internal errors carry, so the API middleware can tell them from
 /// the framework's "could not decode the request" errors (both arrive as 500).
@@ -163,7 +166,11 @@ impl Drop for AbortOnDrop {
 }
 
 async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> {
-    let routes = generate_route_list(App);
+    // The hydrated app's routes, without the console's handover routes: the console
+    // is its own server-rendered app on those paths.
+    let routes: Vec<_> =
+        generate_route_list(App).into_iter().filter(|r| !r.path().starts_with("/admin")).collect();
+    let admin_routes = generate_route_list(AdminApp);
     let api = Router::new()
         .route("/api/form/submit", post(server_fn_handler).layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT)))
         .route("/api/{*fn_name}", post(server_fn_handler).layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)))
@@ -183,6 +190,17 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
             move || shell(options.clone()),
         )
     };
+    let admin_pages = {
+        let ctx_state = state.clone();
+        leptos_axum::render_route_with_context::<AppState, _>(
+            admin_routes.clone(),
+            move || {
+                provide_context(ctx_state.clone());
+                leptos::nonce::provide_nonce();
+            },
+            admin_shell,
+        )
+    };
     let app = Router::new()
         .merge(api)
         .route("/healthz", get(|| async { "ok" }))
@@ -191,6 +209,7 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
         .route("/admin/attempts.csv", get(super::admin_files::attempts_csv))
         .route("/admin/submissions/{id}/photo", get(super::admin_files::photo))
         .leptos_routes_with_handler(routes, pages)
+        .leptos_routes_with_handler(admin_routes, admin_pages)
         .fallback(super::assets::serve);
     let url = settings.database_url();
     let app = match state.store.backend() {

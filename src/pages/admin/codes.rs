@@ -65,23 +65,22 @@ pub fn CodesPage() -> impl IntoView {
     }
 }
 
-/// The codes just created, each with a copy button (hydrated); they are not stored.
+/// The codes just created; they are not stored, so this is the only time they are
+/// shown. `/admin.js` reveals a copy button beside each.
 #[component]
 fn NewCodes(codes: Vec<String>) -> impl IntoView {
-    let copied = RwSignal::new(None::<String>);
     (!codes.is_empty()).then(|| {
         view! {
             <ul class="new-codes" aria-label="New codes">
                 {codes
                     .into_iter()
                     .map(|code| {
-                        let c = code.clone();
-                        let label = code.clone();
+                        let data = code.clone();
                         view! {
                             <li>
                                 <code class="code">{code}</code>
-                                <button type="button" class="secondary" on:click=move |_| copy(&c, copied)>
-                                    {move || if copied.get().as_deref() == Some(label.as_str()) { "Copied" } else { "Copy" }}
+                                <button type="button" class="secondary copy" data-code=data hidden>
+                                    "Copy"
                                 </button>
                             </li>
                         }
@@ -90,14 +89,6 @@ fn NewCodes(codes: Vec<String>) -> impl IntoView {
             </ul>
         }
     })
-}
-
-fn copy(code: &str, copied: RwSignal<Option<String>>) {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(code);
-    }
-    copied.set(Some(code.to_owned()));
 }
 
 #[component]
