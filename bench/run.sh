@@ -82,7 +82,7 @@ echo "== 10,000 sessions" >&2
 # 10,000 refused sign-ins from cookie-less clients: each leaves a session (with its
 # flash message) in the store.
 seq 10000 | xargs -P 16 -I{} curl -s -o /dev/null -X POST "http://127.0.0.1:$port/api/auth/sign-in" --data "username=&password=x"
-sessions=$(sqlite3 "$work/data/referral-gate.db" "SELECT COUNT(*) FROM sessions" 2>/dev/null || echo "?")
+sessions=$(sqlite3 "$work/data/sessions.db" "SELECT COUNT(*) FROM sessions" 2>/dev/null || echo "?")
 rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$server_pid/status")
 
 echo "== first load" >&2

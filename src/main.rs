@@ -2,5 +2,6 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    referral_gate::server::memory::return_large_buffers();
     referral_gate::server::cli::main().await
 }

@@ -216,7 +216,7 @@ async fn the_code_is_never_stored() {
             .unwrap();
     assert!(!format!("{rows:?}").contains("SECR"));
     let sessions: Vec<Vec<u8>> = sqlx::query_scalar(&format!("SELECT data FROM {}", app.sessions_table()))
-        .fetch_all(app.state.store.pool())
+        .fetch_all(&app.sessions_pool().await)
         .await
         .unwrap();
     assert!(!sessions.is_empty());

@@ -27,14 +27,15 @@ async fn the_session_id_changes_at_sign_in_and_sign_out_ends_it() {
     let b = app.browser();
     // A session exists before sign-in (a failed attempt leaves a flash in it).
     b.sign_in("bob", "wrong password").await;
+    let sessions = app.sessions_pool().await;
     let before: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM {}", app.sessions_table()))
-        .fetch_all(app.state.store.pool())
+        .fetch_all(&sessions)
         .await
         .unwrap();
     assert_eq!(before.len(), 1);
     assert_eq!(b.sign_in("bob", PASSWORD).await.status(), StatusCode::OK);
     let after: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM {}", app.sessions_table()))
-        .fetch_all(app.state.store.pool())
+        .fetch_all(&sessions)
         .await
         .unwrap();
     assert!(!after.contains(&before[0]), "the old id is gone");

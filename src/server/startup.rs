@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sqlx::{
     postgres::PgPool,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
 };
 use tower_http::{
     compression::CompressionLayer,
@@ -214,12 +214,14 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
     let url = settings.database_url();
     let app = match state.store.backend() {
         Backend::Sqlite => {
-            let options = SqliteConnectOptions::from_str(&url)?
+            // Sessions get a database file of their own: SQLite locks a whole file, and
+            // the app's writes would otherwise wait on the session writes (see Store).
+            let path = settings.data_dir.join("sessions.db");
+            let options = SqliteConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?
                 .busy_timeout(Duration::from_secs(30))
                 .journal_mode(SqliteJournalMode::Wal);
-            let store = SqliteStore::new(SqlitePool::connect_with(options).await?)
-                .with_table_name("sessions")
-                .map_err(anyhow::Error::msg)?;
+            let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+            let store = SqliteStore::new(pool).with_table_name("sessions").map_err(anyhow::Error::msg)?;
             with_sessions(app, store, settings).await?
         }
         Backend::Postgres => {

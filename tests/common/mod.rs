@@ -97,6 +97,18 @@ impl TestApp {
         spawn_app_in(&self.data_dir, &self.args).await
     }
 
+    /// The database the session store writes to: its own file next to SQLite's, the
+    /// shared database on PostgreSQL.
+    pub async fn sessions_pool(&self) -> sqlx::AnyPool {
+        match self.state.store.backend() {
+            referral_gate::server::store::Backend::Sqlite => {
+                let url = format!("sqlite://{}", self.data_dir.join("sessions.db").display());
+                sqlx::AnyPool::connect(&url).await.unwrap()
+            }
+            referral_gate::server::store::Backend::Postgres => self.state.store.pool().clone(),
+        }
+    }
+
     /// Where the session store keeps its rows.
     pub fn sessions_table(&self) -> &'static str {
         match self.state.store.backend() {

@@ -16,11 +16,15 @@ use crate::{
 
 pub struct LocalDirectory {
     store: Store,
+    /// Each hash takes 19 MiB and a core for a while: a flood of sign-ins queues here
+    /// instead of exhausting memory.
+    hashing: tokio::sync::Semaphore,
 }
 
 impl LocalDirectory {
     pub fn new(store: Store) -> Arc<Self> {
-        Arc::new(Self { store })
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Arc::new(Self { store, hashing: tokio::sync::Semaphore::new(cores.clamp(1, 4)) })
     }
 
     async fn set_enabled(&self, subject: &str, enabled: bool) -> Result<(), DeliveryError> {
@@ -71,6 +75,7 @@ impl Directory for LocalDirectory {
         let hash = user.as_ref().map_or(dummy_hash(), |u| u.password_hash.as_str()).to_owned();
         let password = password.clone();
         // argon2 is deliberately slow: keep it off the async workers.
+        let _permit = self.hashing.acquire().await.map_err(|e| AuthError::Unavailable(e.into()))?;
         let ok = tokio::task::spawn_blocking(move || verify(&password, &hash))
             .await
             .map_err(|e| AuthError::Unavailable(e.into()))?;

@@ -63,8 +63,11 @@ impl Store {
     pub async fn connect_without_migrating(url: &str) -> anyhow::Result<Self> {
         let backend = Backend::of(url)?;
         install_default_drivers();
+        // SQLite has one writer at a time; several connections would contend for the
+        // lock and SQLite's busy handler waits in sleeps of milliseconds. One connection
+        // queues the statements in the process instead, without sleeping.
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .max_connections(if backend == Backend::Sqlite { 1 } else { 16 })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
