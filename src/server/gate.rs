@@ -45,65 +45,77 @@ pub async fn submit(
     let now = state.clock.now();
     let address = client.address.to_string();
     let ua = client.user_agent.as_deref();
-    let record = |outcome: AttemptOutcome| {
-        metrics::counter!(super::metrics::ATTEMPTS, "outcome" => outcome.as_str()).increment(1);
-        store.record_attempt(&account.subject, &address, ua, outcome, now)
-    };
+    let subject = account.subject.as_str();
 
     if let ThrottleState::Blocked(until) = store.throttle_state(&address_key(client), now).await? {
-        record(AttemptOutcome::RefusedAddress).await?;
+        store.record_attempt(subject, &address, ua, AttemptOutcome::RefusedAddress, now).await?;
+        counted(AttemptOutcome::RefusedAddress);
         return Ok(Err(Refusal::AddressBlocked { retry_after_secs: retry_after_secs(until, now) }));
     }
-    let failures = match store
-        .claim_attempt(&account.subject, now, policy.failure_cutoff(now), policy.claim_ceiling())
-        .await?
-    {
+    let digest = state.secret.digest(code);
+    // Everything this attempt writes commits together, once.
+    let mut tx = store.begin_attempt().await?;
+    let failures = match tx.claim(subject, now, policy.failure_cutoff(now), policy.claim_ceiling()).await? {
         Claim::Granted(n) => n,
         Claim::Locked | Claim::Exhausted => {
-            record(AttemptOutcome::RefusedLocked).await?;
+            tx.record(subject, &address, ua, AttemptOutcome::RefusedLocked, now).await?;
+            tx.commit().await?;
+            counted(AttemptOutcome::RefusedLocked);
             return Ok(Err(Refusal::AccountLocked));
         }
     };
     let record_admission = state.directory.records_admissions().then(|| NewOutboxRow {
-        idempotency_key: format!("admission:{}", account.subject),
+        idempotency_key: format!("admission:{subject}"),
         kind: OutboxKind::RecordAdmission,
         payload: target(account),
     });
-    let digest = state.secret.digest(code);
-    let redemption = store.redeem_code(&digest, &account.subject, now, record_admission).await?;
-    if let Redemption::Admitted { outbox } = redemption {
-        record(AttemptOutcome::Admitted).await?;
-        tracing::info!(subject = %account.subject, "referral code accepted");
+    if let Redemption::Admitted { outbox } = tx.redeem(&digest, subject, now, record_admission).await? {
+        tx.record(subject, &address, ua, AttemptOutcome::Admitted, now).await?;
+        tx.commit().await?;
+        counted(AttemptOutcome::Admitted);
+        tracing::info!(%subject, "referral code accepted");
         if let Some(id) = outbox {
             deliver_briefly(state, &[id]).await;
         }
         return Ok(Ok(GateOutcome::Admitted));
     }
-    if let ThrottleState::Blocked(until) =
-        store.throttle_failure(&address_key(client), policy.address_limit(), now).await?
-    {
-        address_blocked(state, account, client, until, now).await?;
-    }
-    let outcome = match policy.after_wrong_code(failures) {
-        Verdict::Warn { failures, .. } => {
-            record(AttemptOutcome::Invalid).await?;
-            GateOutcome::Rejected { failures, max_retries: policy.max_retries }
-        }
+    let address_block = tx.throttle_failure(&address_key(client), policy.address_limit(), now).await?;
+    let (outcome, recorded, locked) = match policy.after_wrong_code(failures) {
+        Verdict::Warn { failures, .. } => (
+            GateOutcome::Rejected { failures, max_retries: policy.max_retries },
+            AttemptOutcome::Invalid,
+            None,
+        ),
         Verdict::Lock => {
-            record(AttemptOutcome::Locked).await?;
-            lock(state, account, client, failures, now).await?;
-            GateOutcome::Locked
+            let ids = tx.lock(subject, now, lockout_actions(state, account, client, failures, now)?).await?;
+            (GateOutcome::Locked, AttemptOutcome::Locked, ids)
         }
-        Verdict::WouldLock { failures, first } => {
-            record(AttemptOutcome::DryRunLocked).await?;
-            if first {
-                would_lock(state, account, client, failures, now).await?;
-            }
-            GateOutcome::DryRunLocked { failures }
+        Verdict::WouldLock { failures, .. } => {
+            (GateOutcome::DryRunLocked { failures }, AttemptOutcome::DryRunLocked, None)
         }
     };
+    tx.record(subject, &address, ua, recorded, now).await?;
+    tx.commit().await?;
+    counted(recorded);
+
+    // Deliveries and alerts after the commit: what they act on is decided for good.
+    if let Some(ids) = locked {
+        metrics::counter!(super::metrics::LOCKOUTS).increment(1);
+        tracing::warn!(%subject, username = %account.username, failures, address = %client.address, "account locked");
+        deliver_briefly(state, &ids).await;
+    }
+    if let Verdict::WouldLock { failures, first: true } = policy.after_wrong_code(failures) {
+        would_lock(state, account, client, failures, now).await?;
+    }
+    if let ThrottleState::Blocked(until) = address_block {
+        address_blocked(state, account, client, until, now).await?;
+    }
     super::spray::check(state, &address, now).await?;
     Ok(Ok(outcome))
+}
+
+fn counted(outcome: AttemptOutcome) {
+    metrics::counter!(super::metrics::ATTEMPTS, "outcome" => outcome.as_str()).increment(1);
 }
 
 /// Records an attempt refused because the account is locked (found by the session check).
@@ -154,15 +166,15 @@ async fn would_lock(
     Ok(())
 }
 
-/// Locks the account and queues the directory and alert actions in one transaction,
-/// then tries to deliver them at once, waiting only briefly.
-async fn lock(
+/// The actions a lockout queues in its transaction: disable in the directory, sign
+/// out everywhere, alert.
+fn lockout_actions(
     state: &AppState,
     account: &AccountState,
     client: &ClientInfo,
     failures: u32,
     now: Millis,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<LockoutActions> {
     let target = target(account);
     let alert = Alert {
         event: AlertEvent::AccountDisabled,
@@ -181,19 +193,12 @@ async fn lock(
         (OutboxKind::SignOutEverywhere, key("sign_out"), target),
         (OutboxKind::Alert, key("alert"), serde_json::to_value(&alert)?),
     ];
-    let actions = LockoutActions {
+    Ok(LockoutActions {
         rows: rows
             .into_iter()
             .map(|(kind, idempotency_key, payload)| NewOutboxRow { idempotency_key, kind, payload })
             .collect(),
-    };
-    let Some(ids) = state.store.lock_account(&account.subject, now, actions).await? else {
-        return Ok(()); // another request locked it first and queued the actions
-    };
-    metrics::counter!(super::metrics::LOCKOUTS).increment(1);
-    tracing::warn!(subject = %account.subject, username = %account.username, failures, address = %client.address, "account locked");
-    deliver_briefly(state, &ids).await;
-    Ok(())
+    })
 }
 
 /// Tells the administrators that an address was blocked (it locks nobody).

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use sqlx::{
     postgres::PgPool,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 use tower_http::{
     compression::CompressionLayer,
@@ -219,7 +219,8 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
             let path = settings.data_dir.join("sessions.db");
             let options = SqliteConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?
                 .busy_timeout(Duration::from_secs(30))
-                .journal_mode(SqliteJournalMode::Wal);
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal);
             let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
             let store = SqliteStore::new(pool).with_table_name("sessions").map_err(anyhow::Error::msg)?;
             with_sessions(app, store, settings).await?

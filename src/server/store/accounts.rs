@@ -79,8 +79,7 @@ impl Store {
     }
 
     /// Atomically counts one more failure before the code is looked at, so parallel
-    /// requests can never evaluate more than `ceiling` codes. Failures older than the
-    /// cutoff are forgotten first. A valid code then clears the count again.
+    /// requests can never evaluate more than `ceiling` codes (see `AttemptTx::claim`).
     pub async fn claim_attempt(
         &self,
         subject: &str,
@@ -88,62 +87,24 @@ impl Store {
         failure_cutoff: Millis,
         ceiling: u32,
     ) -> sqlx::Result<Claim> {
-        let claimed: Option<i64> = sqlx::query_scalar(
-            "UPDATE accounts SET
-                 failures = CASE WHEN last_failure_at IS NULL OR last_failure_at < $3
-                                 THEN 1 ELSE failures + 1 END,
-                 last_failure_at = $2
-             WHERE subject = $1 AND locked_at IS NULL
-               AND (last_failure_at IS NULL OR last_failure_at < $3 OR failures < $4)
-             RETURNING failures",
-        )
-        .bind(subject)
-        .bind(now)
-        .bind(failure_cutoff)
-        .bind(ceiling as i64)
-        .fetch_optional(&self.pool)
-        .await?;
-        if let Some(n) = claimed {
-            return Ok(Claim::Granted(n as u32));
-        }
-        let locked: Option<i64> = sqlx::query_scalar(
-            "SELECT CASE WHEN locked_at IS NULL THEN 0 ELSE 1 END FROM accounts WHERE subject = $1",
-        )
-        .bind(subject)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match locked {
-            Some(0) => Claim::Exhausted,
-            _ => Claim::Locked,
-        })
+        let mut tx = self.begin_attempt().await?;
+        let claim = tx.claim(subject, now, failure_cutoff, ceiling).await?;
+        tx.commit().await?;
+        Ok(claim)
     }
 
-    /// Locks the account and queues its outbox rows in one transaction. Returns the ids
-    /// of the queued rows, or `None` when the account was already locked (another
-    /// request won), in which case nothing is queued.
+    /// Locks the account and queues its outbox rows in one transaction (see
+    /// `AttemptTx::lock`).
     pub async fn lock_account(
         &self,
         subject: &str,
         now: Millis,
         actions: LockoutActions,
     ) -> sqlx::Result<Option<Vec<i64>>> {
-        let mut tx = self.pool.begin().await?;
-        let locked =
-            sqlx::query("UPDATE accounts SET locked_at = $2 WHERE subject = $1 AND locked_at IS NULL")
-                .bind(subject)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if locked != 1 {
-            return Ok(None);
-        }
-        let mut ids = Vec::with_capacity(actions.rows.len());
-        for row in actions.rows {
-            ids.push(row.insert(&mut tx, now).await?);
-        }
+        let mut tx = self.begin_attempt().await?;
+        let ids = tx.lock(subject, now, actions).await?;
         tx.commit().await?;
-        Ok(Some(ids))
+        Ok(ids)
     }
 
     /// Lifts the lock and clears the failures, cancels the lockout's directory actions

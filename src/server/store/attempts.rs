@@ -39,17 +39,9 @@ impl Store {
         outcome: AttemptOutcome,
         now: Millis,
     ) -> sqlx::Result<()> {
-        sqlx::query(
-            "INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(subject)
-        .bind(address)
-        .bind(user_agent)
-        .bind(outcome.as_str())
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut tx = self.begin_attempt().await?;
+        tx.record(subject, address, user_agent, outcome, now).await?;
+        tx.commit().await
     }
 
     /// Accounts with a wrong code from `address` since `since`, among its latest

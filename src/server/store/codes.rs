@@ -52,8 +52,7 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Uses the code for this account, all in one transaction: the use count only goes
-    /// up while uses remain, so a code with one use left admits exactly one account.
+    /// Uses the code for this account, in one transaction (see `AttemptTx::redeem`).
     pub async fn redeem_code(
         &self,
         digest: &str,
@@ -61,40 +60,10 @@ impl Store {
         now: Millis,
         then: Option<NewOutboxRow>,
     ) -> sqlx::Result<Redemption> {
-        let mut tx = self.pool.begin().await?;
-        let code_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE codes SET uses = uses + 1
-             WHERE digest = $1 AND revoked_at IS NULL
-               AND (expires_at IS NULL OR expires_at > $2)
-               AND (max_uses IS NULL OR uses < max_uses)
-             RETURNING id",
-        )
-        .bind(digest)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(code_id) = code_id else {
-            return Ok(Redemption::Refused);
-        };
-        sqlx::query(
-            "INSERT INTO admissions (subject, code_id, admitted_at) VALUES ($1, $2, $3)
-             ON CONFLICT (subject) DO NOTHING",
-        )
-        .bind(subject)
-        .bind(code_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE accounts SET failures = 0, last_failure_at = NULL WHERE subject = $1")
-            .bind(subject)
-            .execute(&mut *tx)
-            .await?;
-        let outbox = match then {
-            Some(row) => Some(row.insert(&mut tx, now).await?),
-            None => None,
-        };
+        let mut tx = self.begin_attempt().await?;
+        let redemption = tx.redeem(digest, subject, now, then).await?;
         tx.commit().await?;
-        Ok(Redemption::Admitted { outbox })
+        Ok(redemption)
     }
 
     pub async fn list_codes(&self) -> sqlx::Result<Vec<CodeRow>> {

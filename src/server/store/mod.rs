@@ -4,6 +4,7 @@
 
 mod accounts;
 pub mod admin;
+mod attempt_tx;
 mod attempts;
 mod codes;
 mod local_users;
@@ -19,6 +20,7 @@ use sqlx::{
 
 pub use accounts::{AccountState, Claim, LockoutActions};
 pub use admin::{AdminAction, AttemptQuery};
+pub use attempt_tx::AttemptTx;
 pub use attempts::AttemptOutcome;
 pub use codes::{CodeRow, NewCode, Redemption};
 pub use local_users::LocalUser;
@@ -75,6 +77,10 @@ impl Store {
                         // wait for writers.
                         conn.execute("PRAGMA busy_timeout = 30000").await?;
                         conn.execute("PRAGMA journal_mode = WAL").await?;
+                        // With WAL, NORMAL syncs at checkpoints rather than at every
+                        // commit: a crash of the process loses nothing, a power cut may
+                        // lose the last commits but never corrupts the database.
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
                     }
                     Ok(())
                 })
