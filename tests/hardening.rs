@@ -182,3 +182,85 @@ async fn readyz_fails_when_the_database_is_gone() {
     assert!(res.text().await.unwrap().contains("database unreachable"));
     assert_eq!(b.client.get(b.url("/healthz")).send().await.unwrap().status(), StatusCode::OK, "still alive");
 }
+
+/// Bad requests to every page and file route: only 4xx (or a page), never a 5xx, and
+/// the server stays healthy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_to_pages_and_files_never_get_a_5xx() {
+    let app = spawn_app().await;
+    let user = app.signed_in("pat").await;
+    let admin = app.signed_in_admin("root").await;
+    let anon = app.browser();
+    let paths = [
+        "/",
+        "/sign-in",
+        "/sign-in/new-password",
+        "/gate",
+        "/form",
+        "/form/received",
+        "/admin",
+        "/admin/codes",
+        "/admin/locked",
+        "/admin/addresses",
+        "/admin/attempts",
+        "/admin/submissions",
+        "/admin/submissions/1",
+        "/admin/outbox",
+        "/admin/attempts.csv",
+        "/admin/submissions/1/photo",
+        "/pkg/referral-gate.css",
+        "/favicon.svg",
+        "/metrics",
+        "/readyz",
+    ];
+    let odd = [
+        "?%FF%FE=%C0%80",
+        "?page=-1&from=%00&to=9999-99-99&outcome=%27%3B--",
+        "?page=99999999999999999999",
+        "/%FF",
+        "/..%2F..%2Fetc%2Fpasswd",
+    ];
+    let methods =
+        [reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::PATCH, reqwest::Method::POST];
+    for b in [&anon, &user, &admin] {
+        for path in paths {
+            for suffix in odd {
+                let res = b
+                    .client
+                    .get(b.url(&format!("{path}{suffix}")))
+                    .timeout(std::time::Duration::from_secs(10))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("GET {path}{suffix}: {e}"));
+                assert!(!res.status().is_server_error(), "GET {path}{suffix}: {}", res.status());
+            }
+            for method in &methods {
+                let res = b
+                    .client
+                    .request(method.clone(), b.url(path))
+                    .header("content-type", "text/plain")
+                    .body(vec![0xff, 0xfe, 0x00])
+                    .timeout(std::time::Duration::from_secs(10))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+                assert!(!res.status().is_server_error(), "{method} {path}: {}", res.status());
+            }
+        }
+        let id = "/admin/submissions/99999999999999999999999999";
+        assert!(!b.client.get(b.url(id)).send().await.unwrap().status().is_server_error(), "{id}");
+    }
+    // A forged or garbled session cookie is a signed-out visitor, not an error.
+    for cookie in ["referral_gate_session=%FF%FE", "referral_gate_session=AAAA", "referral_gate_session="] {
+        let client = reqwest::Client::new();
+        let res = client
+            .get(anon.url("/gate"))
+            .header("cookie", cookie)
+            .timeout(std::time::Duration::from_secs(10))
+            .send()
+            .await
+            .expect(cookie);
+        assert!(!res.status().is_server_error(), "cookie {cookie}: {}", res.status());
+    }
+    assert_eq!(anon.client.get(anon.url("/healthz")).send().await.unwrap().status(), reqwest::StatusCode::OK);
+}

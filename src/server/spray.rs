@@ -20,13 +20,13 @@ pub async fn check(state: &AppState, address: &str, now: Millis) -> anyhow::Resu
 
     // Both counts are bounded: enough rows to decide, never the whole trail.
     let scan = spray.accounts.saturating_mul(50);
-    let accounts = store.accounts_failed_from(address, since, scan).await?;
+    let (accounts, failures) =
+        store.spray_counts(address, since, scan, spray.max_failures.saturating_add(1)).await?;
     if accounts >= i64::from(spray.accounts)
         && store.open_alert_window(&format!("spray:addr:{address}"), now, until).await?
     {
         raise(state, address, accounts, 0, now).await?;
     }
-    let failures = store.failures_since(since, spray.max_failures.saturating_add(1)).await?;
     if failures > i64::from(spray.max_failures) && store.open_alert_window("spray:all", now, until).await? {
         raise(state, "all addresses", 0, failures, now).await?;
     }

@@ -12,7 +12,7 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes};
 use sqlx::{
     postgres::PgPool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -166,11 +166,7 @@ impl Drop for AbortOnDrop {
 }
 
 async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> {
-    // The hydrated app's routes, without the console's handover routes: the console
-    // is its own server-rendered app on those paths.
-    let routes: Vec<_> =
-        generate_route_list(App).into_iter().filter(|r| !r.path().starts_with("/admin")).collect();
-    let admin_routes = generate_route_list(AdminApp);
+    let (routes, admin_routes) = route_lists().clone();
     let api = Router::new()
         .route("/api/form/submit", post(server_fn_handler).layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT)))
         .route("/api/{*fn_name}", post(server_fn_handler).layer(RequestBodyLimitLayer::new(API_BODY_LIMIT)))
@@ -244,6 +240,22 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
         .layer(middleware::from_fn(security::same_origin))
         .layer(middleware::from_fn(super::metrics::track));
     Ok(security::with_headers(app, settings.secure_cookies).with_state(state))
+}
+
+/// The route lists of the app and of the console, generated once per process.
+/// Generating one suppresses resource loading process-wide for a moment
+/// (leptos-rs/leptos#4773): a page of another app in the same process that starts
+/// rendering then never finishes. Production builds one app, before serving; the tests
+/// start many apps side by side, and hung now and then until this was shared.
+fn route_lists() -> &'static (Vec<AxumRouteListing>, Vec<AxumRouteListing>) {
+    static LISTS: std::sync::OnceLock<(Vec<AxumRouteListing>, Vec<AxumRouteListing>)> =
+        std::sync::OnceLock::new();
+    LISTS.get_or_init(|| {
+        // The hydrated app's routes, without the console's handover routes: the
+        // console is its own server-rendered app on those paths.
+        let app = generate_route_list(App).into_iter().filter(|r| !r.path().starts_with("/admin")).collect();
+        (app, generate_route_list(AdminApp))
+    })
 }
 
 /// Sessions in the app's own database (so they survive restarts and are shared by

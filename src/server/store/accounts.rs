@@ -52,7 +52,7 @@ impl Store {
             "SELECT subject, username FROM accounts WHERE username = $1 ORDER BY created_at DESC LIMIT 1",
         )
         .bind(username)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reads)
         .await
     }
 
@@ -67,7 +67,7 @@ impl Store {
         )
         .bind(subject)
         .bind(failure_cutoff)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reads)
         .await?;
         Ok(row.map(|r| AccountState {
             subject: r.get("subject"),
@@ -147,7 +147,7 @@ impl Store {
     pub async fn is_locked(&self, subject: &str) -> sqlx::Result<bool> {
         let locked: Option<i64> = sqlx::query_scalar("SELECT locked_at FROM accounts WHERE subject = $1")
             .bind(subject)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reads)
             .await?
             .flatten();
         Ok(locked.is_some())

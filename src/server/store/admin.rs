@@ -120,7 +120,7 @@ impl Store {
                     (SELECT COUNT(*) FROM outbox WHERE state = 'failed')",
         )
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.reads)
         .await?;
         Ok([a, b, c, d, e])
     }
@@ -132,7 +132,7 @@ impl Store {
         )
         .bind(action)
         .bind(limit as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await
     }
 
@@ -152,14 +152,14 @@ impl Store {
                      AS last_user_agent
              FROM accounts a WHERE a.locked_at IS NOT NULL ORDER BY a.locked_at DESC",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await
     }
 
     pub async fn delivery(&self, idempotency_key: &str) -> sqlx::Result<Option<DeliveryRow>> {
         sqlx::query_as("SELECT state, attempts, last_error FROM outbox WHERE idempotency_key = $1")
             .bind(idempotency_key)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reads)
             .await
     }
 
@@ -171,7 +171,7 @@ impl Store {
              ORDER BY blocked_until DESC",
         )
         .bind(now)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await
     }
 
@@ -203,7 +203,7 @@ impl Store {
 
     pub async fn count_attempts(&self, q: &AttemptQuery) -> sqlx::Result<i64> {
         let sql = format!("SELECT COUNT(*) {ATTEMPT_FILTER}");
-        let (n,): (i64,) = bind_filter(sqlx::query_as(&sql), q).fetch_one(&self.pool).await?;
+        let (n,): (i64,) = bind_filter(sqlx::query_as(&sql), q).fetch_one(&self.reads).await?;
         Ok(n)
     }
 
@@ -224,7 +224,7 @@ impl Store {
             .bind(before)
             .bind(limit as i64)
             .bind(offset as i64)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reads)
             .await
     }
 
@@ -236,7 +236,7 @@ impl Store {
         )
         .bind(limit as i64)
         .bind(offset as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await
     }
 
@@ -247,7 +247,7 @@ impl Store {
              FROM submissions s LEFT JOIN accounts a ON a.subject = s.subject WHERE s.id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reads)
         .await
     }
 
@@ -255,7 +255,7 @@ impl Store {
     pub async fn photo(&self, id: i64) -> sqlx::Result<Option<(String, Vec<u8>)>> {
         let row = sqlx::query("SELECT photo_type, photo FROM submissions WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reads)
             .await?;
         Ok(row.map(|r| (r.get("photo_type"), r.get("photo"))))
     }

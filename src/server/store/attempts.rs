@@ -44,29 +44,30 @@ impl Store {
         tx.commit().await
     }
 
-    /// Accounts with a wrong code from `address` since `since`, among its latest
-    /// `scan` wrong codes (spray detection; bounded, so a flood costs no more).
-    pub async fn accounts_failed_from(&self, address: &str, since: Millis, scan: u32) -> sqlx::Result<i64> {
-        sqlx::query_scalar(&format!(
-            "SELECT COUNT(DISTINCT subject) FROM (
-                 SELECT subject FROM attempts WHERE address = $1 AND at >= $2 AND outcome IN {WRONG}
-                 ORDER BY at DESC LIMIT $3) recent"
+    /// For spray detection, in one round trip: the accounts with a wrong code from
+    /// `address` since `since` (among its latest `scan` wrong codes), and the wrong
+    /// codes of all accounts together since `since` (counted up to `cap`). Both are
+    /// bounded, so a flood costs no more.
+    pub async fn spray_counts(
+        &self,
+        address: &str,
+        since: Millis,
+        scan: u32,
+        cap: u32,
+    ) -> sqlx::Result<(i64, i64)> {
+        sqlx::query_as(&format!(
+            "SELECT
+                 (SELECT COUNT(DISTINCT subject) FROM (
+                     SELECT subject FROM attempts WHERE address = $1 AND at >= $2 AND outcome IN {WRONG}
+                     ORDER BY at DESC LIMIT $3) recent_from),
+                 (SELECT COUNT(*) FROM (
+                     SELECT 1 AS one FROM attempts WHERE at >= $2 AND outcome IN {WRONG} LIMIT $4) recent_all)"
         ))
         .bind(address)
         .bind(since)
         .bind(i64::from(scan))
-        .fetch_one(&self.pool)
-        .await
-    }
-
-    /// Wrong codes of all accounts together since `since`, counted up to `cap`.
-    pub async fn failures_since(&self, since: Millis, cap: u32) -> sqlx::Result<i64> {
-        sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM attempts WHERE at >= $1 AND outcome IN {WRONG} LIMIT $2) recent"
-        ))
-        .bind(since)
         .bind(i64::from(cap))
-        .fetch_one(&self.pool)
+        .fetch_one(&self.reads)
         .await
     }
 

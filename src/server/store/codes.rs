@@ -71,7 +71,7 @@ impl Store {
             "SELECT id, prefix, note, max_uses, uses, expires_at, revoked_at, created_at
              FROM codes ORDER BY id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?;
         Ok(rows
             .into_iter()

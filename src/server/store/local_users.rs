@@ -46,7 +46,7 @@ impl Store {
             "SELECT username, subject, password_hash, is_admin, enabled FROM local_users WHERE username = $1",
         )
         .bind(username)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reads)
         .await?;
         Ok(row.map(|r| LocalUser {
             username: r.get("username"),

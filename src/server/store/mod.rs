@@ -51,6 +51,9 @@ impl Backend {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// For statements that only read: on SQLite a few connections of their own, which
+    /// WAL lets run beside the one writer; on PostgreSQL the same pool.
+    reads: AnyPool,
     backend: Backend,
 }
 
@@ -88,7 +91,22 @@ impl Store {
             .connect(url)
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        Ok(Self { pool, backend })
+        let reads = match backend {
+            Backend::Postgres => pool.clone(),
+            Backend::Sqlite => AnyPoolOptions::new()
+                .max_connections(4)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA busy_timeout = 30000").await?;
+                        conn.execute("PRAGMA query_only = 1").await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?,
+        };
+        Ok(Self { pool, reads, backend })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

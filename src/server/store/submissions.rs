@@ -47,7 +47,7 @@ impl Store {
              FROM submissions WHERE subject = $1 ORDER BY id DESC LIMIT 1",
         )
         .bind(subject)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reads)
         .await?;
         Ok(row.map(|r| SubmissionRow {
             id: r.get("id"),

@@ -16,7 +16,7 @@ impl Store {
             sqlx::query_scalar("SELECT blocked_until FROM throttle WHERE key = $1 AND blocked_until > $2")
                 .bind(key)
                 .bind(now)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reads)
                 .await?
                 .flatten();
         Ok(until.map_or(ThrottleState::Open, ThrottleState::Blocked))
