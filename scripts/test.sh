@@ -15,7 +15,8 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   [[ ${#pids[@]} -gt 0 ]] && kill "${pids[@]}" 2>/dev/null || true
-  [[ -d "$work/pg" ]] && scripts/postgres.sh stop "$work/pg"
+  # Already stopped after its pass; this only catches an early exit.
+  [[ -d "$work/pg" ]] && scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
