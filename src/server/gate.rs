@@ -121,12 +121,13 @@ fn counted(outcome: AttemptOutcome) {
 /// Records an attempt refused because the account is locked (found by the session check).
 pub async fn refused_locked(state: &AppState, subject: &str, client: &ClientInfo) -> sqlx::Result<()> {
     let outcome = AttemptOutcome::RefusedLocked;
-    metrics::counter!(super::metrics::ATTEMPTS, "outcome" => outcome.as_str()).increment(1);
     let address = client.address.to_string();
     state
         .store
         .record_attempt(subject, &address, client.user_agent.as_deref(), outcome, state.clock.now())
-        .await
+        .await?;
+    counted(outcome);
+    Ok(())
 }
 
 /// The idempotency key of one of a lockout's outbox rows (`disable`, `sign_out`,
@@ -144,26 +145,11 @@ async fn would_lock(
     now: Millis,
 ) -> anyhow::Result<()> {
     let alert = Alert {
-        event: AlertEvent::AccountDisabled,
-        subject: account.subject.clone(),
-        username: account.username.clone(),
-        failures,
-        address: client.address.to_string(),
-        user_agent: client.user_agent.clone(),
-        at: format_utc(now),
-        instance: state.instance.clone(),
         dry_run: true,
-        ..Alert::default()
+        ..account_alert(state, AlertEvent::AccountDisabled, account, client, failures, now)
     };
-    let row = NewOutboxRow {
-        idempotency_key: format!("dry_run:{}:{now}", account.subject),
-        kind: OutboxKind::Alert,
-        payload: serde_json::to_value(&alert)?,
-    };
-    let id = state.store.enqueue(row, now).await?;
     tracing::warn!(subject = %account.subject, failures, "dry run: account would be locked");
-    deliver_briefly(state, &[id]).await;
-    Ok(())
+    alert_now(state, format!("dry_run:{}:{now}", account.subject), &alert, now).await
 }
 
 /// The actions a lockout queues in its transaction: disable in the directory, sign
@@ -176,17 +162,7 @@ fn lockout_actions(
     now: Millis,
 ) -> anyhow::Result<LockoutActions> {
     let target = target(account);
-    let alert = Alert {
-        event: AlertEvent::AccountDisabled,
-        subject: account.subject.clone(),
-        username: account.username.clone(),
-        failures,
-        address: client.address.to_string(),
-        user_agent: client.user_agent.clone(),
-        at: format_utc(now),
-        instance: state.instance.clone(),
-        ..Alert::default()
-    };
+    let alert = account_alert(state, AlertEvent::AccountDisabled, account, client, failures, now);
     let key = |action: &str| lockout_key(&account.subject, now, action);
     let rows = vec![
         (OutboxKind::DisableUser, key("disable"), target.clone()),
@@ -209,25 +185,45 @@ async fn address_blocked(
     until: Millis,
     now: Millis,
 ) -> anyhow::Result<()> {
-    let alert = Alert {
-        event: AlertEvent::AddressBlocked,
+    let failures = state.policy.ip_max_failures;
+    let alert = account_alert(state, AlertEvent::AddressBlocked, account, client, failures, now);
+    metrics::counter!(super::metrics::ADDRESSES_BLOCKED).increment(1);
+    tracing::warn!(address = %client.address, until = %format_utc(until), "address blocked");
+    alert_now(state, format!("address:{}:{until}", client.address), &alert, now).await
+}
+
+/// An alert about one account's attempt from this client.
+fn account_alert(
+    state: &AppState,
+    event: AlertEvent,
+    account: &AccountState,
+    client: &ClientInfo,
+    failures: u32,
+    now: Millis,
+) -> Alert {
+    Alert {
+        event,
         subject: account.subject.clone(),
         username: account.username.clone(),
-        failures: state.policy.ip_max_failures,
+        failures,
         address: client.address.to_string(),
         user_agent: client.user_agent.clone(),
         at: format_utc(now),
         instance: state.instance.clone(),
         ..Alert::default()
-    };
-    let row = NewOutboxRow {
-        idempotency_key: format!("address:{}:{until}", client.address),
-        kind: OutboxKind::Alert,
-        payload: serde_json::to_value(&alert)?,
-    };
+    }
+}
+
+/// Queues an alert on its own (not part of a lockout) and tries it at once.
+pub(super) async fn alert_now(
+    state: &AppState,
+    key: String,
+    alert: &Alert,
+    now: Millis,
+) -> anyhow::Result<()> {
+    let row =
+        NewOutboxRow { idempotency_key: key, kind: OutboxKind::Alert, payload: serde_json::to_value(alert)? };
     let id = state.store.enqueue(row, now).await?;
-    metrics::counter!(super::metrics::ADDRESSES_BLOCKED).increment(1);
-    tracing::warn!(address = %client.address, until = %format_utc(until), "address blocked");
     deliver_briefly(state, &[id]).await;
     Ok(())
 }
@@ -238,7 +234,7 @@ fn target(account: &AccountState) -> serde_json::Value {
 }
 
 /// Tries the delivery now, waiting only briefly; the worker retries what is left.
-pub(super) async fn deliver_briefly(state: &AppState, ids: &[i64]) {
+async fn deliver_briefly(state: &AppState, ids: &[i64]) {
     if tokio::time::timeout(DELIVERY_WAIT, state.outbox.deliver(Some(ids))).await.is_err() {
         tracing::warn!(?ids, "delivery still running; the outbox worker will finish it");
     }

@@ -5,10 +5,9 @@
 use super::{
     alerts::{Alert, AlertEvent},
     clock::{format_utc, Millis},
-    gate::deliver_briefly,
+    gate::alert_now,
     guard::cutoff,
     state::AppState,
-    store::{NewOutboxRow, OutboxKind},
 };
 
 /// Called after each wrong code (already recorded in the audit trail).
@@ -52,13 +51,6 @@ async fn raise(
         window: Some(humantime::format_duration(state.policy.spray.window).to_string()),
         ..Alert::default()
     };
-    let row = NewOutboxRow {
-        idempotency_key: format!("spray:{address}:{now}"),
-        kind: OutboxKind::Alert,
-        payload: serde_json::to_value(&alert)?,
-    };
-    let id = state.store.enqueue(row, now).await?;
     tracing::warn!(address, accounts, failures, "referral code spray suspected");
-    deliver_briefly(state, &[id]).await;
-    Ok(())
+    alert_now(state, format!("spray:{address}:{now}"), &alert, now).await
 }

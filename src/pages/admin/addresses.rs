@@ -1,30 +1,17 @@
 use leptos::prelude::*;
 
-use super::{failed, flash_messages, Frame};
+use super::{loaded, Frame};
 use crate::{
     api::admin::{admin_addresses, LiftBlock},
     domain::admin::{BlockedAddress, Section},
-    pages::common::{loading, Messages},
 };
 
 #[component]
 pub fn AddressesPage() -> impl IntoView {
     let lift = ServerAction::<LiftBlock>::new();
-    let data = Resource::new(move || lift.version().get(), |_| admin_addresses());
     view! {
         <Frame section=Section::Addresses>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! {
-                            <Messages id="messages" messages=flash_messages(&page.flash) />
-                            <Blocks blocks=page.data lift />
-                        }
-                        .into_any(),
-                        Err(e) => failed(e),
-                    }
-                })}
-            </Transition>
+            {loaded(admin_addresses, move |page| view! { <Blocks blocks=page.data lift /> }.into_any())}
         </Frame>
     }
 }

@@ -1,37 +1,32 @@
 use leptos::prelude::*;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::{failed, flash_messages, or_dash, Frame};
+use super::{loaded, or_dash, Frame};
 use crate::{
     api::admin::admin_attempts,
     domain::admin::{AttemptFilter, Section, OUTCOMES},
-    pages::common::{loading, Messages},
 };
 
 /// The audit trail: filtered by the query string (a GET form, so every view has a
 /// link), paginated, and downloadable as CSV with the same filter.
 #[component]
 pub fn AttemptsPage() -> impl IntoView {
-    let query = use_query_map();
-    let args = move || {
-        query.with(|q| {
-            let get = |k: &str| q.get(k).unwrap_or_default();
-            let filter = AttemptFilter {
-                account: get("account"),
-                address: get("address"),
-                outcome: get("outcome"),
-                from: get("from"),
-                to: get("to"),
-            };
-            (filter, get("page").parse::<u32>().unwrap_or(0))
-        })
-    };
-    let (initial, _) = untrack(args);
-    let data = Resource::new(args, |(filter, page)| admin_attempts(filter, page));
+    let (initial, page) = use_query_map().with_untracked(|q| {
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        let filter = AttemptFilter {
+            account: get("account"),
+            address: get("address"),
+            outcome: get("outcome"),
+            from: get("from"),
+            to: get("to"),
+        };
+        (filter, get("page").parse::<u32>().unwrap_or(0))
+    });
+    let filter = initial.clone();
     let selected = initial.outcome.clone();
     view! {
         <Frame section=Section::Attempts>
-            <Form method="GET" action="/admin/attempts" attr:class="grid-form">
+            <form method="get" action="/admin/attempts" class="grid-form">
                 <div class="field">
                     <label for="f-account">"Account"</label>
                     <input id="f-account" name="account" type="text" value=initial.account.clone() />
@@ -59,59 +54,50 @@ pub fn AttemptsPage() -> impl IntoView {
                     <input id="f-to" name="to" type="text" placeholder="2026-12-31T23:59" value=initial.to.clone() />
                 </div>
                 <button type="submit">"Filter"</button>
-            </Form>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    let (filter, _) = untrack(args);
-                    match data.await {
-                        Ok(page) => {
-                            let p = page.data;
-                            let q = filter.query();
-                            let link = move |n: u32| {
-                                format!("/admin/attempts?{}{}page={n}", q, if q.is_empty() { "" } else { "&" })
-                            };
-                            let shown_to = u64::from(p.page) * u64::from(p.per_page) + p.rows.len() as u64;
-                            let older = (shown_to < p.total as u64).then(|| link(p.page + 1));
-                            let newer = (p.page > 0).then(|| link(p.page - 1));
-                            let csv = format!("/admin/attempts.csv?{}", filter.query());
-                            view! {
-                                <Messages id="messages" messages=flash_messages(&page.flash) />
-                                <p class="toolbar">
-                                    <span class="count">{format!("{} attempt{}", p.total, if p.total == 1 { "" } else { "s" })}</span>
-                                    <a href=csv rel="external" download="attempts.csv">"Download CSV"</a>
-                                </p>
-                                <div class="table-wrap">
-                                    <table>
-                                        <thead>
-                                            <tr><th>"When"</th><th>"Account"</th><th>"Address"</th><th>"Outcome"</th><th>"User agent"</th></tr>
-                                        </thead>
-                                        <tbody>
-                                            {p.rows
-                                                .into_iter()
-                                                .map(|r| view! {
-                                                    <tr>
-                                                        <td>{r.at}</td>
-                                                        <td>{r.username}</td>
-                                                        <td>{r.address}</td>
-                                                        <td>{r.outcome}</td>
-                                                        <td class="ua">{or_dash(Some(r.user_agent))}</td>
-                                                    </tr>
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                <nav class="pager" aria-label="Pages">
-                                    {newer.map(|href| view! { <a href=href>"← Newer"</a> })}
-                                    {older.map(|href| view! { <a href=href>"Older →"</a> })}
-                                </nav>
-                            }
-                            .into_any()
-                        }
-                        Err(e) => failed(e),
-                    }
-                })}
-            </Transition>
+            </form>
+            {loaded(move || admin_attempts(filter.clone(), page), move |page| {
+                let p = page.data;
+                let q = initial.query();
+                let csv = format!("/admin/attempts.csv?{q}");
+                let link = move |n: u32| {
+                    format!("/admin/attempts?{}{}page={n}", q, if q.is_empty() { "" } else { "&" })
+                };
+                let shown_to = u64::from(p.page) * u64::from(p.per_page) + p.rows.len() as u64;
+                let older = (shown_to < p.total as u64).then(|| link(p.page + 1));
+                let newer = (p.page > 0).then(|| link(p.page - 1));
+                view! {
+                    <p class="toolbar">
+                        <span class="count">{format!("{} attempt{}", p.total, if p.total == 1 { "" } else { "s" })}</span>
+                        <a href=csv rel="external" download="attempts.csv">"Download CSV"</a>
+                    </p>
+                    <div class="table-wrap">
+                        <table>
+                            <thead>
+                                <tr><th>"When"</th><th>"Account"</th><th>"Address"</th><th>"Outcome"</th><th>"User agent"</th></tr>
+                            </thead>
+                            <tbody>
+                                {p.rows
+                                    .into_iter()
+                                    .map(|r| view! {
+                                        <tr>
+                                            <td>{r.at}</td>
+                                            <td>{r.username}</td>
+                                            <td>{r.address}</td>
+                                            <td>{r.outcome}</td>
+                                            <td class="ua">{or_dash(Some(r.user_agent))}</td>
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <nav class="pager" aria-label="Pages">
+                        {newer.map(|href| view! { <a href=href>"← Newer"</a> })}
+                        {older.map(|href| view! { <a href=href>"Older →"</a> })}
+                    </nav>
+                }
+                .into_any()
+            })}
         </Frame>
     }
 }

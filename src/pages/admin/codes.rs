@@ -1,18 +1,15 @@
 use leptos::prelude::*;
 
-use super::{failed, flash_messages, or_dash, Frame};
+use super::{loaded, or_dash, Frame};
 use crate::{
     api::admin::{admin_codes, CreateCodes, RevokeCode},
     domain::admin::{AdminFlash, CodeView, Section},
-    pages::common::{loading, Messages},
 };
 
 #[component]
 pub fn CodesPage() -> impl IntoView {
     let create = ServerAction::<CreateCodes>::new();
     let revoke = ServerAction::<RevokeCode>::new();
-    let data = Resource::new(move || (create.version().get(), revoke.version().get()), |_| admin_codes());
-    let pending = create.pending();
     view! {
         <Frame section=Section::Codes>
             <h2>"New codes"</h2>
@@ -37,30 +34,20 @@ pub fn CodesPage() -> impl IntoView {
                     <label for="count">"How many"</label>
                     <input id="count" name="count" type="text" inputmode="numeric" value="1" />
                 </div>
-                <button type="submit" aria-disabled=move || pending.get().to_string()>
-                    {move || if pending.get() { "Creating…" } else { "Create codes" }}
-                </button>
+                <button type="submit">"Create codes"</button>
             </ActionForm>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => {
-                            let created = match &page.flash {
-                                Some(AdminFlash::CodesCreated(codes)) => codes.clone(),
-                                _ => vec![],
-                            };
-                            view! {
-                                <Messages id="messages" messages=flash_messages(&page.flash) />
-                                <NewCodes codes=created />
-                                <h2>"All codes"</h2>
-                                <CodeTable codes=page.data revoke />
-                            }
-                            .into_any()
-                        }
-                        Err(e) => failed(e),
-                    }
-                })}
-            </Transition>
+            {loaded(admin_codes, move |page| {
+                let created = match &page.flash {
+                    Some(AdminFlash::CodesCreated(codes)) => codes.clone(),
+                    _ => vec![],
+                };
+                view! {
+                    <NewCodes codes=created />
+                    <h2>"All codes"</h2>
+                    <CodeTable codes=page.data revoke />
+                }
+                .into_any()
+            })}
         </Frame>
     }
 }

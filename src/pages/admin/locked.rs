@@ -1,30 +1,17 @@
 use leptos::prelude::*;
 
-use super::{failed, flash_messages, or_dash, Frame};
+use super::{loaded, or_dash, Frame};
 use crate::{
     api::admin::{admin_locked, UnlockAccount},
     domain::admin::{DeliveryView, LockedView, Section},
-    pages::common::{loading, Messages},
 };
 
 #[component]
 pub fn LockedPage() -> impl IntoView {
     let unlock = ServerAction::<UnlockAccount>::new();
-    let data = Resource::new(move || unlock.version().get(), |_| admin_locked());
     view! {
         <Frame section=Section::Locked>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! {
-                            <Messages id="messages" messages=flash_messages(&page.flash) />
-                            <Locked view=page.data unlock />
-                        }
-                        .into_any(),
-                        Err(e) => failed(e),
-                    }
-                })}
-            </Transition>
+            {loaded(admin_locked, move |page| view! { <Locked view=page.data unlock /> }.into_any())}
         </Frame>
     }
 }

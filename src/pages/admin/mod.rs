@@ -17,12 +17,15 @@ pub use outbox::OutboxPage;
 pub use overview::OverviewPage;
 pub use submissions::{SubmissionPage, SubmissionsPage};
 
+use std::future::Future;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{de::DeserializeOwned, Serialize};
 
-use super::common::{Messages, SignOutButton, Tone};
+use super::common::{loading, Messages, SignOutButton, Tone};
 use crate::{
-    domain::admin::{AdminFlash, Section},
+    domain::admin::{Admin, AdminFlash, Section},
     error::AppError,
 };
 
@@ -46,6 +49,36 @@ fn Frame(section: Section, children: Children) -> impl IntoView {
             <h1 id="admin-title">{section.title()}</h1>
             {children()}
         </section>
+    }
+}
+
+/// A section's data, loaded while the page renders on the server (the console is
+/// never hydrated, so it loads once per request), below the outcome of the last action.
+fn loaded<T, Fut>(
+    load: impl Fn() -> Fut + Send + Sync + 'static,
+    body: impl Fn(Admin<T>) -> AnyView + Send + Sync + Clone + 'static,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = Result<Admin<T>, AppError>> + Send + 'static,
+{
+    let data = Resource::new(|| (), move |_| load());
+    view! {
+        <Suspense fallback=loading>
+            {move || {
+                let body = body.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! {
+                            <Messages id="messages" messages=flash_messages(&page.flash) />
+                            {body(page)}
+                        }
+                        .into_any(),
+                        Err(e) => failed(e),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 

@@ -1,31 +1,18 @@
 use leptos::prelude::*;
 
-use super::{failed, flash_messages, or_dash, Frame};
+use super::{loaded, or_dash, Frame};
 use crate::{
     api::admin::{admin_outbox, RetryDelivery},
     domain::admin::{OutboxView, Section},
-    pages::common::{loading, Messages},
 };
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let retry = ServerAction::<RetryDelivery>::new();
-    let data = Resource::new(move || retry.version().get(), |_| admin_outbox());
     view! {
         <Frame section=Section::Outbox>
             <p class="help">"Deliveries to the directory and alerts that have not gone through yet."</p>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! {
-                            <Messages id="messages" messages=flash_messages(&page.flash) />
-                            <Rows rows=page.data retry />
-                        }
-                        .into_any(),
-                        Err(e) => failed(e),
-                    }
-                })}
-            </Transition>
+            {loaded(admin_outbox, move |page| view! { <Rows rows=page.data retry /> }.into_any())}
         </Frame>
     }
 }

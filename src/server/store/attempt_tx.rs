@@ -172,17 +172,7 @@ impl AttemptTx {
         outcome: AttemptOutcome,
         now: Millis,
     ) -> sqlx::Result<()> {
-        sqlx::query(
-            "INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(subject)
-        .bind(address)
-        .bind(user_agent)
-        .bind(outcome.as_str())
-        .bind(now)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
+        super::attempts::insert(&mut *self.tx, subject, address, user_agent, outcome, now).await
     }
 
     /// Locks the account and queues its outbox rows. Returns the ids of the queued

@@ -31,6 +31,7 @@ impl AttemptOutcome {
 }
 
 impl Store {
+    /// Records one attempt on its own (one insert, committed at once).
     pub async fn record_attempt(
         &self,
         subject: &str,
@@ -39,9 +40,7 @@ impl Store {
         outcome: AttemptOutcome,
         now: Millis,
     ) -> sqlx::Result<()> {
-        let mut tx = self.begin_attempt().await?;
-        tx.record(subject, address, user_agent, outcome, now).await?;
-        tx.commit().await
+        insert(&self.pool, subject, address, user_agent, outcome, now).await
     }
 
     /// For spray detection, in one round trip: the accounts with a wrong code from
@@ -90,3 +89,25 @@ impl Store {
 
 /// The outcomes that are wrong codes (evaluated and refused).
 const WRONG: &str = "('invalid', 'locked', 'dry_run_locked')";
+
+/// The audit row of an attempt, on the pool or inside a transaction. Never the code.
+pub(super) async fn insert<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    subject: &str,
+    address: &str,
+    user_agent: Option<&str>,
+    outcome: AttemptOutcome,
+    now: Millis,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(subject)
+    .bind(address)
+    .bind(user_agent)
+    .bind(outcome.as_str())
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
