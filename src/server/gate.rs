@@ -4,17 +4,19 @@
 
 use std::time::Duration;
 
+use async_trait::async_trait;
 use serde_json::json;
 
 use super::{
     alerts::{Alert, AlertEvent},
     client::ClientInfo,
     clock::{format_utc, Millis},
-    guard::{retry_after_secs, Verdict},
+    guard::{retry_after_secs, Policy, Verdict},
+    spray::Findings,
     state::AppState,
     store::{
-        AccountState, AttemptOutcome, Claim, LockoutActions, NewOutboxRow, OutboxKind, Redemption,
-        ThrottleState,
+        AccountState, AttemptOutcome, AttemptTx, Claim, LockoutActions, NewOutboxRow, OutboxKind, Procedure,
+        Redemption, Statements, ThrottleState,
     },
 };
 use crate::domain::{GateOutcome, ReferralCode};
@@ -40,78 +42,167 @@ pub async fn submit(
     client: &ClientInfo,
     code: &ReferralCode,
 ) -> anyhow::Result<Result<GateOutcome, Refusal>> {
-    let store = &state.store;
-    let policy = &state.policy;
     let now = state.clock.now();
-    let address = client.address.to_string();
-    let ua = client.user_agent.as_deref();
-    let subject = account.subject.as_str();
-
-    if let ThrottleState::Blocked(until) = store.throttle_state(&address_key(client), now).await? {
-        store.record_attempt(subject, &address, ua, AttemptOutcome::RefusedAddress, now).await?;
-        counted(AttemptOutcome::RefusedAddress);
-        return Ok(Err(Refusal::AddressBlocked { retry_after_secs: retry_after_secs(until, now) }));
-    }
-    let digest = state.secret.digest(code);
-    // Everything this attempt writes commits together, once.
-    let mut tx = store.begin_attempt().await?;
-    let failures = match tx.claim(subject, now, policy.failure_cutoff(now), policy.claim_ceiling()).await? {
-        Claim::Granted(n) => n,
-        Claim::Locked | Claim::Exhausted => {
-            tx.record(subject, &address, ua, AttemptOutcome::RefusedLocked, now).await?;
-            tx.commit().await?;
-            counted(AttemptOutcome::RefusedLocked);
-            return Ok(Err(Refusal::AccountLocked));
-        }
+    let subject = &account.subject;
+    let attempt = Attempt {
+        policy: state.policy,
+        now,
+        subject: subject.clone(),
+        address: client.address.to_string(),
+        address_key: address_key(client),
+        user_agent: client.user_agent.clone(),
+        digest: state.secret.digest(code),
+        record_admission: state.directory.records_admissions().then(|| NewOutboxRow {
+            idempotency_key: format!("admission:{subject}"),
+            kind: OutboxKind::RecordAdmission,
+            payload: target(account),
+        }),
+        lockout_alert: account_alert(state, AlertEvent::AccountDisabled, account, client, 0, now),
+        lockout_target: target(account),
     };
-    let record_admission = state.directory.records_admissions().then(|| NewOutboxRow {
-        idempotency_key: format!("admission:{subject}"),
-        kind: OutboxKind::RecordAdmission,
-        payload: target(account),
-    });
-    if let Redemption::Admitted { outbox } = tx.redeem(&digest, subject, now, record_admission).await? {
-        tx.record(subject, &address, ua, AttemptOutcome::Admitted, now).await?;
-        tx.commit().await?;
-        counted(AttemptOutcome::Admitted);
-        tracing::info!(%subject, "referral code accepted");
-        if let Some(id) = outbox {
-            deliver_briefly(state, &[id]).await;
-        }
-        return Ok(Ok(GateOutcome::Admitted));
-    }
-    let address_block = tx.throttle_failure(&address_key(client), policy.address_limit(), now).await?;
-    let (outcome, recorded, locked) = match policy.after_wrong_code(failures) {
-        Verdict::Warn { failures, .. } => (
-            GateOutcome::Rejected { failures, max_retries: policy.max_retries },
-            AttemptOutcome::Invalid,
-            None,
-        ),
-        Verdict::Lock => {
-            let ids = tx.lock(subject, now, lockout_actions(state, account, client, failures, now)?).await?;
-            (GateOutcome::Locked, AttemptOutcome::Locked, ids)
-        }
-        Verdict::WouldLock { failures, .. } => {
-            (GateOutcome::DryRunLocked { failures }, AttemptOutcome::DryRunLocked, None)
-        }
-    };
-    tx.record(subject, &address, ua, recorded, now).await?;
-    tx.commit().await?;
-    counted(recorded);
+    // Everything this attempt reads and writes happens in one transaction.
+    let decided = state.store.transact(attempt).await?;
+    counted(decided.recorded);
 
     // Deliveries and alerts after the commit: what they act on is decided for good.
-    if let Some(ids) = locked {
-        metrics::counter!(super::metrics::LOCKOUTS).increment(1);
-        tracing::warn!(%subject, username = %account.username, failures, address = %client.address, "account locked");
-        deliver_briefly(state, &ids).await;
+    match decided.result {
+        Ok(GateOutcome::Admitted) => tracing::info!(%subject, "referral code accepted"),
+        Ok(GateOutcome::Locked) if !decided.outbox.is_empty() => {
+            metrics::counter!(super::metrics::LOCKOUTS).increment(1);
+            tracing::warn!(%subject, username = %account.username, failures = decided.failures,
+                address = %client.address, "account locked");
+        }
+        _ => {}
     }
-    if let Verdict::WouldLock { failures, first: true } = policy.after_wrong_code(failures) {
+    if !decided.outbox.is_empty() {
+        deliver_briefly(state, &decided.outbox).await;
+    }
+    if let Verdict::WouldLock { failures, first: true } = decided.verdict {
         would_lock(state, account, client, failures, now).await?;
     }
-    if let ThrottleState::Blocked(until) = address_block {
+    if let ThrottleState::Blocked(until) = decided.address_block {
         address_blocked(state, account, client, until, now).await?;
     }
-    super::spray::check(state, &address, now).await?;
-    Ok(Ok(outcome))
+    super::spray::raise(state, &client.address.to_string(), decided.spray, now).await?;
+    Ok(decided.result)
+}
+
+/// One code attempt, decided in one transaction.
+struct Attempt {
+    policy: Policy,
+    now: Millis,
+    subject: String,
+    address: String,
+    address_key: String,
+    user_agent: Option<String>,
+    /// The code's HMAC: the code itself goes no further than this.
+    digest: String,
+    /// Queued with an admission (Cognito mode).
+    record_admission: Option<NewOutboxRow>,
+    /// The alert a lockout raises, but for the failure count.
+    lockout_alert: Alert,
+    lockout_target: serde_json::Value,
+}
+
+/// What an attempt's transaction decided, for the work after the commit.
+struct Decided {
+    result: Result<GateOutcome, Refusal>,
+    recorded: AttemptOutcome,
+    verdict: Verdict,
+    failures: u32,
+    /// Outbox rows to deliver now (the admission's, or the lockout's).
+    outbox: Vec<i64>,
+    address_block: ThrottleState,
+    spray: Findings,
+}
+
+impl Decided {
+    fn refused(result: Refusal, recorded: AttemptOutcome) -> Self {
+        Self {
+            result: Err(result),
+            recorded,
+            verdict: Verdict::Warn { failures: 0, left: 0 },
+            failures: 0,
+            outbox: Vec::new(),
+            address_block: ThrottleState::Open,
+            spray: Findings::default(),
+        }
+    }
+}
+
+#[async_trait]
+impl Procedure for Attempt {
+    type Output = Decided;
+
+    async fn run<S: Statements>(self, tx: &mut AttemptTx<S>) -> anyhow::Result<Decided> {
+        let Self { policy, now, ref subject, ref address, .. } = self;
+        let ua = self.user_agent.as_deref();
+        if let ThrottleState::Blocked(until) = tx.throttle_state(&self.address_key, now).await? {
+            tx.record(subject, address, ua, AttemptOutcome::RefusedAddress, now).await?;
+            let retry_after_secs = retry_after_secs(until, now);
+            return Ok(Decided::refused(
+                Refusal::AddressBlocked { retry_after_secs },
+                AttemptOutcome::RefusedAddress,
+            ));
+        }
+        let failures =
+            match tx.claim(subject, now, policy.failure_cutoff(now), policy.claim_ceiling()).await? {
+                Claim::Granted(n) => n,
+                Claim::Locked | Claim::Exhausted => {
+                    tx.record(subject, address, ua, AttemptOutcome::RefusedLocked, now).await?;
+                    return Ok(Decided::refused(Refusal::AccountLocked, AttemptOutcome::RefusedLocked));
+                }
+            };
+        let redemption = tx.redeem(&self.digest, subject, now, self.record_admission.clone()).await?;
+        if let Redemption::Admitted { outbox } = redemption {
+            tx.record(subject, address, ua, AttemptOutcome::Admitted, now).await?;
+            return Ok(Decided {
+                result: Ok(GateOutcome::Admitted),
+                recorded: AttemptOutcome::Admitted,
+                outbox: outbox.into_iter().collect(),
+                ..Decided::refused(Refusal::AccountLocked, AttemptOutcome::Admitted)
+            });
+        }
+        let address_block = tx.throttle_failure(&self.address_key, policy.address_limit(), now).await?;
+        let verdict = policy.after_wrong_code(failures);
+        let (result, recorded, outbox) = match verdict {
+            Verdict::Warn { failures, .. } => (
+                GateOutcome::Rejected { failures, max_retries: policy.max_retries },
+                AttemptOutcome::Invalid,
+                Vec::new(),
+            ),
+            Verdict::Lock => {
+                let ids = tx.lock(subject, now, self.lockout_actions(failures)?).await?;
+                (GateOutcome::Locked, AttemptOutcome::Locked, ids.unwrap_or_default())
+            }
+            Verdict::WouldLock { failures, .. } => {
+                (GateOutcome::DryRunLocked { failures }, AttemptOutcome::DryRunLocked, Vec::new())
+            }
+        };
+        tx.record(subject, address, ua, recorded, now).await?;
+        let spray = super::spray::detect(tx, &policy.spray, address, now).await?;
+        Ok(Decided { result: Ok(result), recorded, verdict, failures, outbox, address_block, spray })
+    }
+}
+
+impl Attempt {
+    /// The actions a lockout queues in its transaction: disable in the directory, sign
+    /// out everywhere, alert.
+    fn lockout_actions(&self, failures: u32) -> anyhow::Result<LockoutActions> {
+        let alert = Alert { failures, ..self.lockout_alert.clone() };
+        let key = |action: &str| lockout_key(&self.subject, self.now, action);
+        let rows = vec![
+            (OutboxKind::DisableUser, key("disable"), self.lockout_target.clone()),
+            (OutboxKind::SignOutEverywhere, key("sign_out"), self.lockout_target.clone()),
+            (OutboxKind::Alert, key("alert"), serde_json::to_value(&alert)?),
+        ];
+        Ok(LockoutActions {
+            rows: rows
+                .into_iter()
+                .map(|(kind, idempotency_key, payload)| NewOutboxRow { idempotency_key, kind, payload })
+                .collect(),
+        })
+    }
 }
 
 fn counted(outcome: AttemptOutcome) {
@@ -150,31 +241,6 @@ async fn would_lock(
     };
     tracing::warn!(subject = %account.subject, failures, "dry run: account would be locked");
     alert_now(state, format!("dry_run:{}:{now}", account.subject), &alert, now).await
-}
-
-/// The actions a lockout queues in its transaction: disable in the directory, sign
-/// out everywhere, alert.
-fn lockout_actions(
-    state: &AppState,
-    account: &AccountState,
-    client: &ClientInfo,
-    failures: u32,
-    now: Millis,
-) -> anyhow::Result<LockoutActions> {
-    let target = target(account);
-    let alert = account_alert(state, AlertEvent::AccountDisabled, account, client, failures, now);
-    let key = |action: &str| lockout_key(&account.subject, now, action);
-    let rows = vec![
-        (OutboxKind::DisableUser, key("disable"), target.clone()),
-        (OutboxKind::SignOutEverywhere, key("sign_out"), target),
-        (OutboxKind::Alert, key("alert"), serde_json::to_value(&alert)?),
-    ];
-    Ok(LockoutActions {
-        rows: rows
-            .into_iter()
-            .map(|(kind, idempotency_key, payload)| NewOutboxRow { idempotency_key, kind, payload })
-            .collect(),
-    })
 }
 
 /// Tells the administrators that an address was blocked (it locks nobody).

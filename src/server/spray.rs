@@ -6,33 +6,58 @@ use super::{
     alerts::{Alert, AlertEvent},
     clock::{format_utc, Millis},
     gate::alert_now,
-    guard::cutoff,
+    guard::{cutoff, SprayPolicy},
     state::AppState,
+    store::{AttemptTx, Statements},
 };
 
-/// Called after each wrong code (already recorded in the audit trail).
-pub async fn check(state: &AppState, address: &str, now: Millis) -> anyhow::Result<()> {
-    let spray = state.policy.spray;
+/// The alerts a wrong code calls for; each has opened its window already.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// This address failed on this many accounts.
+    address_accounts: Option<i64>,
+    /// All accounts together had this many wrong codes.
+    all_failures: Option<i64>,
+}
+
+/// Looks for a spray after a wrong code (already in the audit trail), in the attempt's
+/// transaction.
+pub async fn detect<S: Statements>(
+    tx: &mut AttemptTx<S>,
+    spray: &SprayPolicy,
+    address: &str,
+    now: Millis,
+) -> anyhow::Result<Findings> {
     let since = cutoff(now, spray.window);
     let until = now + spray.window.as_millis() as Millis;
-    let store = &state.store;
-
     // Both counts are bounded: enough rows to decide, never the whole trail.
     let scan = spray.accounts.saturating_mul(50);
     let (accounts, failures) =
-        store.spray_counts(address, since, scan, spray.max_failures.saturating_add(1)).await?;
+        tx.spray_counts(address, since, scan, spray.max_failures.saturating_add(1)).await?;
+    let mut found = Findings::default();
     if accounts >= i64::from(spray.accounts)
-        && store.open_alert_window(&format!("spray:addr:{address}"), now, until).await?
+        && tx.open_alert_window(&format!("spray:addr:{address}"), now, until).await?
     {
-        raise(state, address, accounts, 0, now).await?;
+        found.address_accounts = Some(accounts);
     }
-    if failures > i64::from(spray.max_failures) && store.open_alert_window("spray:all", now, until).await? {
-        raise(state, "all addresses", 0, failures, now).await?;
+    if failures > i64::from(spray.max_failures) && tx.open_alert_window("spray:all", now, until).await? {
+        found.all_failures = Some(failures);
+    }
+    Ok(found)
+}
+
+/// Raises the alerts `detect` found (after the attempt's commit).
+pub async fn raise(state: &AppState, address: &str, found: Findings, now: Millis) -> anyhow::Result<()> {
+    if let Some(accounts) = found.address_accounts {
+        alert(state, address, accounts, 0, now).await?;
+    }
+    if let Some(failures) = found.all_failures {
+        alert(state, "all addresses", 0, failures, now).await?;
     }
     Ok(())
 }
 
-async fn raise(
+async fn alert(
     state: &AppState,
     address: &str,
     accounts: i64,

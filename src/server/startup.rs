@@ -217,7 +217,11 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
                 .busy_timeout(Duration::from_secs(30))
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal);
-            let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .test_before_acquire(false)
+                .connect_with(options)
+                .await?;
             let store = SqliteStore::new(pool).with_table_name("sessions").map_err(anyhow::Error::msg)?;
             with_sessions(app, store, settings).await?
         }

@@ -86,7 +86,7 @@ impl Store {
         now: Millis,
         failure_cutoff: Millis,
         ceiling: u32,
-    ) -> sqlx::Result<Claim> {
+    ) -> anyhow::Result<Claim> {
         let mut tx = self.begin_attempt().await?;
         let claim = tx.claim(subject, now, failure_cutoff, ceiling).await?;
         tx.commit().await?;
@@ -100,7 +100,7 @@ impl Store {
         subject: &str,
         now: Millis,
         actions: LockoutActions,
-    ) -> sqlx::Result<Option<Vec<i64>>> {
+    ) -> anyhow::Result<Option<Vec<i64>>> {
         let mut tx = self.begin_attempt().await?;
         let ids = tx.lock(subject, now, actions).await?;
         tx.commit().await?;

@@ -42,53 +42,10 @@ impl Store {
     ) -> sqlx::Result<()> {
         insert(&self.pool, subject, address, user_agent, outcome, now).await
     }
-
-    /// For spray detection, in one round trip: the accounts with a wrong code from
-    /// `address` since `since` (among its latest `scan` wrong codes), and the wrong
-    /// codes of all accounts together since `since` (counted up to `cap`). Both are
-    /// bounded, so a flood costs no more.
-    pub async fn spray_counts(
-        &self,
-        address: &str,
-        since: Millis,
-        scan: u32,
-        cap: u32,
-    ) -> sqlx::Result<(i64, i64)> {
-        sqlx::query_as(&format!(
-            "SELECT
-                 (SELECT COUNT(DISTINCT subject) FROM (
-                     SELECT subject FROM attempts WHERE address = $1 AND at >= $2 AND outcome IN {WRONG}
-                     ORDER BY at DESC LIMIT $3) recent_from),
-                 (SELECT COUNT(*) FROM (
-                     SELECT 1 AS one FROM attempts WHERE at >= $2 AND outcome IN {WRONG} LIMIT $4) recent_all)"
-        ))
-        .bind(address)
-        .bind(since)
-        .bind(i64::from(scan))
-        .bind(i64::from(cap))
-        .fetch_one(&self.reads)
-        .await
-    }
-
-    /// Opens a quiet window for the alert `key` unless one is open: `true` for exactly
-    /// one caller per window, however many ask at once.
-    pub async fn open_alert_window(&self, key: &str, now: Millis, until: Millis) -> sqlx::Result<bool> {
-        let opened: Option<String> = sqlx::query_scalar(
-            "INSERT INTO alert_windows (key, quiet_until) VALUES ($1, $3)
-             ON CONFLICT (key) DO UPDATE SET quiet_until = $3 WHERE alert_windows.quiet_until <= $2
-             RETURNING key",
-        )
-        .bind(key)
-        .bind(now)
-        .bind(until)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(opened.is_some())
-    }
 }
 
-/// The outcomes that are wrong codes (evaluated and refused).
-const WRONG: &str = "('invalid', 'locked', 'dry_run_locked')";
+pub(super) const INSERT_ATTEMPT: &str =
+    "INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)";
 
 /// The audit row of an attempt, on the pool or inside a transaction. Never the code.
 pub(super) async fn insert<'e>(
@@ -99,15 +56,13 @@ pub(super) async fn insert<'e>(
     outcome: AttemptOutcome,
     now: Millis,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(subject)
-    .bind(address)
-    .bind(user_agent)
-    .bind(outcome.as_str())
-    .bind(now)
-    .execute(executor)
-    .await?;
+    sqlx::query(INSERT_ATTEMPT)
+        .bind(subject)
+        .bind(address)
+        .bind(user_agent)
+        .bind(outcome.as_str())
+        .bind(now)
+        .execute(executor)
+        .await?;
     Ok(())
 }

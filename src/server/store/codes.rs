@@ -59,7 +59,7 @@ impl Store {
         subject: &str,
         now: Millis,
         then: Option<NewOutboxRow>,
-    ) -> sqlx::Result<Redemption> {
+    ) -> anyhow::Result<Redemption> {
         let mut tx = self.begin_attempt().await?;
         let redemption = tx.redeem(digest, subject, now, then).await?;
         tx.commit().await?;

@@ -9,8 +9,12 @@ mod attempts;
 mod codes;
 mod local_users;
 mod outbox;
+mod statements;
 pub mod submissions;
 mod throttle;
+mod writer;
+
+use std::str::FromStr;
 
 use sqlx::{
     any::{install_default_drivers, AnyPoolOptions},
@@ -20,11 +24,12 @@ use sqlx::{
 
 pub use accounts::{AccountState, Claim, LockoutActions};
 pub use admin::{AdminAction, AttemptQuery};
-pub use attempt_tx::AttemptTx;
+pub use attempt_tx::{AttemptTx, Procedure};
 pub use attempts::AttemptOutcome;
 pub use codes::{CodeRow, NewCode, Redemption};
 pub use local_users::LocalUser;
 pub use outbox::{NewOutboxRow, OutboxKind, OutboxRow};
+pub use statements::Statements;
 pub use throttle::ThrottleState;
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -54,6 +59,8 @@ pub struct Store {
     /// For statements that only read: on SQLite a few connections of their own, which
     /// WAL lets run beside the one writer; on PostgreSQL the same pool.
     reads: AnyPool,
+    /// SQLite (a file): the thread that runs code attempts in batches (see `writer`).
+    writer: Option<writer::Writer>,
     backend: Backend,
 }
 
@@ -73,6 +80,9 @@ impl Store {
         // queues the statements in the process instead, without sleeping.
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 1 } else { 16 })
+            // A ping before each use finds dropped network connections; a SQLite file
+            // cannot drop, and the ping is a round trip to the connection's thread.
+            .test_before_acquire(backend != Backend::Sqlite)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -95,6 +105,7 @@ impl Store {
             Backend::Postgres => pool.clone(),
             Backend::Sqlite => AnyPoolOptions::new()
                 .max_connections(4)
+                .test_before_acquire(false)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA busy_timeout = 30000").await?;
@@ -106,7 +117,11 @@ impl Store {
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?,
         };
-        Ok(Self { pool, reads, backend })
+        let writer = match backend {
+            Backend::Sqlite => sqlite_file(url)?.map(|path| writer::Writer::open(&path)).transpose()?,
+            Backend::Postgres => None,
+        };
+        Ok(Self { pool, reads, writer, backend })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -128,6 +143,15 @@ impl Store {
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// The file behind a SQLite URL; `None` for an in-memory database, which a second
+/// connection would not see.
+fn sqlite_file(url: &str) -> anyhow::Result<Option<std::path::PathBuf>> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let path = options.get_filename();
+    let in_memory = path.as_os_str() == ":memory:" || path.to_string_lossy().starts_with("file:");
+    Ok((!in_memory).then(|| path.to_path_buf()))
 }
 
 /// Flags are stored as 0/1 integers in both databases.

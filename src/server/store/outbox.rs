@@ -40,24 +40,26 @@ impl OutboxKind {
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct NewOutboxRow {
     pub idempotency_key: String,
     pub kind: OutboxKind,
     pub payload: serde_json::Value,
 }
 
+pub(super) const INSERT_OUTBOX: &str =
+    "INSERT INTO outbox (idempotency_key, kind, payload, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, $4) RETURNING id";
+
 impl NewOutboxRow {
     pub(super) async fn insert(self, tx: &mut Transaction<'_, Any>, now: Millis) -> sqlx::Result<i64> {
-        sqlx::query_scalar(
-            "INSERT INTO outbox (idempotency_key, kind, payload, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(&self.idempotency_key)
-        .bind(self.kind.as_str())
-        .bind(self.payload.to_string())
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await
+        sqlx::query_scalar(INSERT_OUTBOX)
+            .bind(&self.idempotency_key)
+            .bind(self.kind.as_str())
+            .bind(self.payload.to_string())
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await
     }
 }
 

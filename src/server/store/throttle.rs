@@ -28,7 +28,7 @@ impl Store {
         key: &str,
         limit: Limit,
         now: Millis,
-    ) -> sqlx::Result<ThrottleState> {
+    ) -> anyhow::Result<ThrottleState> {
         let mut tx = self.begin_attempt().await?;
         let state = tx.throttle_failure(key, limit, now).await?;
         tx.commit().await?;
