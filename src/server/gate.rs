@@ -12,11 +12,12 @@ use super::{
     client::ClientInfo,
     clock::{format_utc, Millis},
     guard::{retry_after_secs, Policy, Verdict},
+    session::SessionUser,
     spray::Findings,
     state::AppState,
     store::{
-        AccountState, AttemptOutcome, AttemptTx, Claim, LockoutActions, NewOutboxRow, OutboxKind, Procedure,
-        Redemption, Statements, ThrottleState,
+        AttemptOutcome, AttemptTx, Claim, LockoutActions, NewOutboxRow, OutboxKind, Procedure, Redemption,
+        Standing, Statements, ThrottleState,
     },
 };
 use crate::domain::{GateOutcome, ReferralCode};
@@ -28,8 +29,13 @@ const DELIVERY_WAIT: Duration = Duration::from_secs(3);
 /// Attempts that are not evaluated at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    AddressBlocked { retry_after_secs: u64 },
+    AddressBlocked {
+        retry_after_secs: u64,
+    },
+    /// Locked, or no longer known to the gate.
     AccountLocked,
+    /// Admitted before: there is nothing left to check (not an attempt).
+    AlreadyAdmitted,
 }
 
 pub fn address_key(client: &ClientInfo) -> String {
@@ -38,7 +44,7 @@ pub fn address_key(client: &ClientInfo) -> String {
 
 pub async fn submit(
     state: &AppState,
-    account: &AccountState,
+    account: &SessionUser,
     client: &ClientInfo,
     code: &ReferralCode,
 ) -> anyhow::Result<Result<GateOutcome, Refusal>> {
@@ -62,7 +68,9 @@ pub async fn submit(
     };
     // Everything this attempt reads and writes happens in one transaction.
     let decided = state.store.transact(attempt).await?;
-    counted(decided.recorded);
+    if let Some(recorded) = decided.recorded {
+        counted(recorded);
+    }
 
     // Deliveries and alerts after the commit: what they act on is decided for good.
     match decided.result {
@@ -107,7 +115,8 @@ struct Attempt {
 /// What an attempt's transaction decided, for the work after the commit.
 struct Decided {
     result: Result<GateOutcome, Refusal>,
-    recorded: AttemptOutcome,
+    /// The audit row written, if this was an attempt.
+    recorded: Option<AttemptOutcome>,
     verdict: Verdict,
     failures: u32,
     /// Outbox rows to deliver now (the admission's, or the lockout's).
@@ -117,7 +126,7 @@ struct Decided {
 }
 
 impl Decided {
-    fn refused(result: Refusal, recorded: AttemptOutcome) -> Self {
+    fn refused(result: Refusal, recorded: Option<AttemptOutcome>) -> Self {
         Self {
             result: Err(result),
             recorded,
@@ -137,12 +146,21 @@ impl Procedure for Attempt {
     async fn run<S: Statements>(self, tx: &mut AttemptTx<S>) -> anyhow::Result<Decided> {
         let Self { policy, now, ref subject, ref address, .. } = self;
         let ua = self.user_agent.as_deref();
+        // The session may be older than the lock or the admission.
+        match tx.account_standing(subject).await? {
+            Standing::Admitted => return Ok(Decided::refused(Refusal::AlreadyAdmitted, None)),
+            Standing::Locked => {
+                tx.record(subject, address, ua, AttemptOutcome::RefusedLocked, now).await?;
+                return Ok(Decided::refused(Refusal::AccountLocked, Some(AttemptOutcome::RefusedLocked)));
+            }
+            Standing::Open => {}
+        }
         if let ThrottleState::Blocked(until) = tx.throttle_state(&self.address_key, now).await? {
             tx.record(subject, address, ua, AttemptOutcome::RefusedAddress, now).await?;
             let retry_after_secs = retry_after_secs(until, now);
             return Ok(Decided::refused(
                 Refusal::AddressBlocked { retry_after_secs },
-                AttemptOutcome::RefusedAddress,
+                Some(AttemptOutcome::RefusedAddress),
             ));
         }
         let failures =
@@ -150,7 +168,7 @@ impl Procedure for Attempt {
                 Claim::Granted(n) => n,
                 Claim::Locked | Claim::Exhausted => {
                     tx.record(subject, address, ua, AttemptOutcome::RefusedLocked, now).await?;
-                    return Ok(Decided::refused(Refusal::AccountLocked, AttemptOutcome::RefusedLocked));
+                    return Ok(Decided::refused(Refusal::AccountLocked, Some(AttemptOutcome::RefusedLocked)));
                 }
             };
         let redemption = tx.redeem(&self.digest, subject, now, self.record_admission.clone()).await?;
@@ -158,9 +176,8 @@ impl Procedure for Attempt {
             tx.record(subject, address, ua, AttemptOutcome::Admitted, now).await?;
             return Ok(Decided {
                 result: Ok(GateOutcome::Admitted),
-                recorded: AttemptOutcome::Admitted,
                 outbox: outbox.into_iter().collect(),
-                ..Decided::refused(Refusal::AccountLocked, AttemptOutcome::Admitted)
+                ..Decided::refused(Refusal::AlreadyAdmitted, Some(AttemptOutcome::Admitted))
             });
         }
         let address_block = tx.throttle_failure(&self.address_key, policy.address_limit(), now).await?;
@@ -181,7 +198,15 @@ impl Procedure for Attempt {
         };
         tx.record(subject, address, ua, recorded, now).await?;
         let spray = super::spray::detect(tx, &policy.spray, address, now).await?;
-        Ok(Decided { result: Ok(result), recorded, verdict, failures, outbox, address_block, spray })
+        Ok(Decided {
+            result: Ok(result),
+            recorded: Some(recorded),
+            verdict,
+            failures,
+            outbox,
+            address_block,
+            spray,
+        })
     }
 }
 
@@ -230,7 +255,7 @@ pub fn lockout_key(subject: &str, locked_at: Millis, action: &str) -> String {
 /// Dry run: the alert a lockout would raise, saying it was a dry run; nothing locks.
 async fn would_lock(
     state: &AppState,
-    account: &AccountState,
+    account: &SessionUser,
     client: &ClientInfo,
     failures: u32,
     now: Millis,
@@ -246,7 +271,7 @@ async fn would_lock(
 /// Tells the administrators that an address was blocked (it locks nobody).
 async fn address_blocked(
     state: &AppState,
-    account: &AccountState,
+    account: &SessionUser,
     client: &ClientInfo,
     until: Millis,
     now: Millis,
@@ -262,7 +287,7 @@ async fn address_blocked(
 fn account_alert(
     state: &AppState,
     event: AlertEvent,
-    account: &AccountState,
+    account: &SessionUser,
     client: &ClientInfo,
     failures: u32,
     now: Millis,
@@ -295,7 +320,7 @@ pub(super) async fn alert_now(
 }
 
 /// The directory's view of an account, as outbox payloads carry it.
-fn target(account: &AccountState) -> serde_json::Value {
+fn target(account: &SessionUser) -> serde_json::Value {
     json!({ "subject": account.subject, "username": account.username })
 }
 

@@ -22,6 +22,7 @@ pub mod request;
 pub mod secret;
 pub mod security;
 pub mod session;
+pub mod session_store;
 pub mod spray;
 pub mod startup;
 pub mod state;

@@ -30,21 +30,29 @@ pub async fn detect<S: Statements>(
 ) -> anyhow::Result<Findings> {
     let since = cutoff(now, spray.window);
     let until = now + spray.window.as_millis() as Millis;
-    // Both counts are bounded: enough rows to decide, never the whole trail.
-    let scan = spray.accounts.saturating_mul(50);
-    let (accounts, failures) =
-        tx.spray_counts(address, since, scan, spray.max_failures.saturating_add(1)).await?;
+    let address_key = format!("spray:addr:{address}");
+    // While an alert's window is quiet there is nothing to raise, so nothing to count:
+    // during a spray the counting stops after its first alert.
+    let address_quiet = tx.alert_window_quiet(&address_key, now).await?;
+    let all_quiet = tx.alert_window_quiet(ALL_KEY, now).await?;
     let mut found = Findings::default();
-    if accounts >= i64::from(spray.accounts)
-        && tx.open_alert_window(&format!("spray:addr:{address}"), now, until).await?
-    {
+    if address_quiet && all_quiet {
+        return Ok(found);
+    }
+    // Both counts are bounded: enough rows to decide, never the whole trail.
+    let scan = if address_quiet { 0 } else { spray.accounts.saturating_mul(50) };
+    let cap = if all_quiet { 0 } else { spray.max_failures.saturating_add(1) };
+    let (accounts, failures) = tx.spray_counts(address, since, scan, cap).await?;
+    if accounts >= i64::from(spray.accounts) && tx.open_alert_window(&address_key, now, until).await? {
         found.address_accounts = Some(accounts);
     }
-    if failures > i64::from(spray.max_failures) && tx.open_alert_window("spray:all", now, until).await? {
+    if failures > i64::from(spray.max_failures) && tx.open_alert_window(ALL_KEY, now, until).await? {
         found.all_failures = Some(failures);
     }
     Ok(found)
 }
+
+const ALL_KEY: &str = "spray:all";
 
 /// Raises the alerts `detect` found (after the attempt's commit).
 pub async fn raise(state: &AppState, address: &str, found: Findings, now: Millis) -> anyhow::Result<()> {

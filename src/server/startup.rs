@@ -1,6 +1,6 @@
 //! Wiring: state from settings, the router, the listener.
 
-use std::{net::SocketAddr, str::FromStr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     body::Body,
@@ -13,10 +13,7 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes};
-use sqlx::{
-    postgres::PgPool,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-};
+use sqlx::postgres::PgPool;
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
@@ -25,7 +22,7 @@ use tower_http::{
 };
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+use tower_sessions_sqlx_store::PostgresStore;
 
 use super::{
     alerts::{Alerts, LogAlerts, SnsAlerts},
@@ -35,6 +32,7 @@ use super::{
     outbox::Outbox,
     secret::Secret,
     security,
+    session_store::SqliteSessions,
     state::AppState,
     store::{Backend, Store},
 };
@@ -212,17 +210,8 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
         Backend::Sqlite => {
             // Sessions get a database file of their own: SQLite locks a whole file, and
             // the app's writes would otherwise wait on the session writes (see Store).
-            let path = settings.data_dir.join("sessions.db");
-            let options = SqliteConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?
-                .busy_timeout(Duration::from_secs(30))
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(1)
-                .test_before_acquire(false)
-                .connect_with(options)
-                .await?;
-            let store = SqliteStore::new(pool).with_table_name("sessions").map_err(anyhow::Error::msg)?;
+            // On a writer thread of its own (see `session_store`).
+            let store = SqliteSessions::open(&settings.data_dir.join("sessions.db"))?;
             with_sessions(app, store, settings).await?
         }
         Backend::Postgres => {
@@ -285,18 +274,18 @@ where
 
 /// Both session stores create their table with an inherent `migrate`.
 trait SessionMigrate {
-    async fn migrate_sessions(&self) -> sqlx::Result<()>;
+    async fn migrate_sessions(&self) -> anyhow::Result<()>;
 }
 
-impl SessionMigrate for SqliteStore {
-    async fn migrate_sessions(&self) -> sqlx::Result<()> {
+impl SessionMigrate for SqliteSessions {
+    async fn migrate_sessions(&self) -> anyhow::Result<()> {
         self.migrate().await
     }
 }
 
 impl SessionMigrate for PostgresStore {
-    async fn migrate_sessions(&self) -> sqlx::Result<()> {
-        self.migrate().await
+    async fn migrate_sessions(&self) -> anyhow::Result<()> {
+        Ok(self.migrate().await?)
     }
 }
 

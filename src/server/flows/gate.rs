@@ -11,32 +11,13 @@ use crate::{
 };
 
 pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> {
-    let claimed = session::user(&req.session).await?;
-    let (user, account) = match session::require(&req.state, &req.session).await {
-        Err(AppError::AccountDisabled) => {
-            // A session of a locked account: refused before the gate, but still an
-            // attempt, so the audit trail shows it.
-            if let Some(user) = claimed {
-                gate::refused_locked(&req.state, &user.subject, &req.client).await.map_err(internal)?;
-            }
-            leptos_axum::redirect("/sign-in");
-            return Err(AppError::AccountDisabled);
-        }
-        other => other?,
-    };
-    if account.admitted {
-        leptos_axum::redirect("/form");
-        return Ok(GateOutcome::Admitted);
-    }
     let code = match ReferralCode::parse(code) {
         Ok(code) => code,
-        Err(e) => {
-            session::set_flash(&req.session, Page::Gate, Flash::CodeMalformed { message: e.to_string() })
-                .await?;
-            return Err(AppError::BadInput(e.to_string()));
-        }
+        Err(e) => return malformed(req, e.to_string()).await,
     };
-    let outcome = gate::submit(&req.state, &account, &req.client, &code).await.map_err(internal)?;
+    let user = session::user(&req.session).await?.ok_or(AppError::SignedOut)?;
+    // The account's standing (locked, admitted) is read in the attempt's transaction.
+    let outcome = gate::submit(&req.state, &user, &req.client, &code).await.map_err(internal)?;
     match outcome {
         Ok(GateOutcome::Admitted) => {
             session::set_flash(&req.session, Page::Form, Flash::CodeAccepted).await?;
@@ -64,6 +45,10 @@ pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> 
             session::set_flash(&req.session, Page::Gate, Flash::AddressBlocked { retry_after_secs }).await?;
             Err(AppError::TooManyRequests { retry_after_secs })
         }
+        Err(Refusal::AlreadyAdmitted) => {
+            leptos_axum::redirect("/form");
+            Ok(GateOutcome::Admitted)
+        }
         Err(Refusal::AccountLocked) => {
             session::sign_out(&req.session).await?;
             session::set_flash(
@@ -76,4 +61,28 @@ pub async fn submit(req: &Request, code: &str) -> Result<GateOutcome, AppError> 
             Err(AppError::AccountDisabled)
         }
     }
+}
+
+/// A code that is not even well-formed is not an attempt; the message goes to the gate,
+/// unless the gate is no longer the user's page.
+async fn malformed(req: &Request, message: String) -> Result<GateOutcome, AppError> {
+    let claimed = session::user(&req.session).await?;
+    let (_, account) = match session::require(&req.state, &req.session).await {
+        Err(AppError::AccountDisabled) => {
+            // A session of a locked account: refused before the gate, but still an
+            // attempt, so the audit trail shows it.
+            if let Some(user) = claimed {
+                gate::refused_locked(&req.state, &user.subject, &req.client).await.map_err(internal)?;
+            }
+            leptos_axum::redirect("/sign-in");
+            return Err(AppError::AccountDisabled);
+        }
+        other => other?,
+    };
+    if account.admitted {
+        leptos_axum::redirect("/form");
+        return Ok(GateOutcome::Admitted);
+    }
+    session::set_flash(&req.session, Page::Gate, Flash::CodeMalformed { message: message.clone() }).await?;
+    Err(AppError::BadInput(message))
 }

@@ -21,6 +21,15 @@ use crate::server::{
     guard::{self, Limit},
 };
 
+/// An account's standing at the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Open,
+    Admitted,
+    /// Locked, or unknown to the gate.
+    Locked,
+}
+
 pub struct AttemptTx<S> {
     tx: S,
 }
@@ -65,6 +74,25 @@ impl AttemptTx<Transaction<'static, Any>> {
 }
 
 impl<S: Statements> AttemptTx<S> {
+    /// Whether the account may try a code at all.
+    pub async fn account_standing(&mut self, subject: &str) -> anyhow::Result<Standing> {
+        let row = self
+            .tx
+            .first_row(
+                "SELECT CASE WHEN a.locked_at IS NULL THEN 0 ELSE 1 END,
+                        CASE WHEN EXISTS (SELECT 1 FROM admissions m WHERE m.subject = a.subject)
+                             THEN 1 ELSE 0 END
+                 FROM accounts a WHERE a.subject = $1",
+                vec![subject.into()],
+            )
+            .await?;
+        Ok(match row.as_deref() {
+            None | Some([Some(1), _]) => Standing::Locked,
+            Some([_, Some(1)]) => Standing::Admitted,
+            Some(_) => Standing::Open,
+        })
+    }
+
     /// Counts one more failure before the code is looked at, so parallel requests can
     /// never evaluate more than `ceiling` codes. Failures older than the cutoff are
     /// forgotten first. A valid code then clears the count again.
@@ -280,6 +308,18 @@ impl<S: Statements> AttemptTx<S> {
             )
             .await?;
         Ok(opened.is_some())
+    }
+
+    /// Whether the alert `key` is in a quiet window (raised recently).
+    pub async fn alert_window_quiet(&mut self, key: &str, now: Millis) -> anyhow::Result<bool> {
+        let quiet = self
+            .tx
+            .scalar(
+                "SELECT 1 FROM alert_windows WHERE key = $1 AND quiet_until > $2",
+                vec![key.into(), now.into()],
+            )
+            .await?;
+        Ok(quiet.is_some())
     }
 
     /// For spray detection: the accounts with a wrong code from `address` since `since`

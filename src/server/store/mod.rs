@@ -24,13 +24,14 @@ use sqlx::{
 
 pub use accounts::{AccountState, Claim, LockoutActions};
 pub use admin::{AdminAction, AttemptQuery};
-pub use attempt_tx::{AttemptTx, Procedure};
+pub use attempt_tx::{AttemptTx, Procedure, Standing};
 pub use attempts::AttemptOutcome;
 pub use codes::{CodeRow, NewCode, Redemption};
 pub use local_users::LocalUser;
 pub use outbox::{NewOutboxRow, OutboxKind, OutboxRow};
 pub use statements::Statements;
 pub use throttle::ThrottleState;
+pub use writer::Writer;
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");

@@ -1,18 +1,23 @@
-//! The SQLite writer: one connection on a thread of its own that runs the jobs sent to
-//! it in batches, one transaction per batch (group commit).
+//! The SQLite writer: one connection whose jobs run in batches, one transaction per
+//! batch (group commit).
 //!
 //! Why: through sqlx every statement is a round trip to the connection's thread, two
 //! context switches each, and a code attempt is about ten statements; on two cores the
-//! switches, not SQLite, were the cost (perf: ~50% in the scheduler, 3% in SQLite). Here
-//! a job runs all its statements in one visit, and under load one wake-up and one
-//! commit serve every job that queued meanwhile. Each job runs inside a savepoint, so a
-//! failed job undoes only itself; its caller hears back only after the commit.
+//! switches, not SQLite, were the cost (perf: ~50% in the scheduler, 3% in SQLite).
+//! Here a job runs all its statements at once. An idle connection runs a job at once
+//! on the caller's thread; a busy one queues it for the writer thread, which commits
+//! everything queued meanwhile together. Each job runs inside a savepoint, so a failed
+//! job undoes only itself; its caller hears back only after the commit.
 
 use std::{
     panic::{catch_unwind, AssertUnwindSafe},
     path::Path,
-    sync::mpsc,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        mpsc, Arc, Mutex, PoisonError,
+    },
     thread,
+    time::Duration,
 };
 
 use rusqlite::Connection;
@@ -21,31 +26,50 @@ use tokio::sync::oneshot;
 /// At most this many jobs share one commit.
 const MAX_BATCH: usize = 256;
 
+/// How long the thread waits for the write lock held by another connection.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 type Reply = Box<dyn FnOnce(Result<(), String>) + Send>;
 type Job = Box<dyn FnOnce(&mut Connection) -> Reply + Send>;
 
+/// Cloned freely; all clones share the connection and the thread.
 #[derive(Clone)]
 pub struct Writer {
+    conn: Arc<Mutex<Connection>>,
     jobs: mpsc::Sender<Job>,
+    /// Jobs sent to the thread and not yet taken: while there are any, new jobs queue
+    /// behind them rather than overtake them.
+    queued: Arc<AtomicUsize>,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Writer")
+    }
 }
 
 impl Writer {
-    /// Opens the database file (which must exist, migrated) and starts the thread. The
-    /// thread ends once every `Writer` is dropped and the queue is empty.
+    /// Opens the database file and starts the thread. The thread ends once every
+    /// `Writer` is dropped and the queue is empty.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // As sqlx sets it on its connections.
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
+        let conn = Arc::new(Mutex::new(conn));
         let (jobs, queue) = mpsc::channel::<Job>();
-        thread::Builder::new().name("sqlite-writer".into()).spawn(move || serve(conn, queue))?;
-        Ok(Self { jobs })
+        let queued = Arc::new(AtomicUsize::new(0));
+        let (shared, taken) = (Arc::clone(&conn), Arc::clone(&queued));
+        thread::Builder::new().name("sqlite-writer".into()).spawn(move || serve(&shared, &taken, queue))?;
+        Ok(Self { conn, jobs, queued })
     }
 
-    /// Runs `job` in the next batch; its result once the batch has committed.
+    /// Runs `job` in a batch; its result once the batch has committed. When the
+    /// connection is idle the batch is just this job, run here: a hop to the thread
+    /// costs more than a job (tens of microseconds), so only contention pays for it.
     pub async fn run<T, F>(&self, job: F) -> anyhow::Result<T>
     where
         T: Send + 'static,
@@ -58,31 +82,62 @@ impl Writer {
                 let _ = tx.send(committed.map_err(anyhow::Error::msg).and(result));
             })
         });
-        self.jobs.send(job).map_err(|_| anyhow::anyhow!("the SQLite writer has stopped"))?;
-        // No reply: the batch could not begin (logged by the writer).
+        self.dispatch(job)?;
+        // No reply: the batch could not begin (logged).
         rx.await.map_err(|_| anyhow::anyhow!("the SQLite writer could not run the job"))?
     }
 }
 
-fn serve(mut conn: Connection, queue: mpsc::Receiver<Job>) {
+impl Writer {
+    /// Runs the job here if that needs no waiting: nothing queued, the connection free
+    /// and the database's write lock too. Otherwise the thread runs it. (Waiting here
+    /// would block a runtime thread, maybe the very one the lock's holder needs.)
+    fn dispatch(&self, job: Job) -> anyhow::Result<()> {
+        if self.queued.load(Ordering::Acquire) == 0 {
+            if let Ok(mut conn) = self.conn.try_lock() {
+                if begin(&mut conn, Duration::ZERO).is_ok() {
+                    commit_batch(&mut conn, vec![job]);
+                    return Ok(());
+                }
+            }
+        }
+        self.queued.fetch_add(1, Ordering::AcqRel);
+        self.jobs.send(job).map_err(|_| anyhow::anyhow!("the SQLite writer has stopped"))
+    }
+}
+
+fn serve(conn: &Mutex<Connection>, queued: &AtomicUsize, queue: mpsc::Receiver<Job>) {
     while let Ok(first) = queue.recv() {
+        let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
         let batch: Vec<Job> = std::iter::once(first).chain(queue.try_iter().take(MAX_BATCH - 1)).collect();
-        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-            let message = format!("cannot begin a transaction: {e}");
-            tracing::error!(error = %message, "SQLite writer");
-            // Each job's reply is dropped unsent: its caller hears that the writer failed.
-            drop(batch);
-            continue;
+        queued.fetch_sub(batch.len(), Ordering::AcqRel);
+        match begin(&mut conn, BUSY_TIMEOUT) {
+            Ok(()) => commit_batch(&mut conn, batch),
+            // Each job's reply is dropped unsent: its caller hears that it did not run.
+            Err(e) => tracing::error!(error = %e, "SQLite writer: cannot begin a transaction"),
         }
-        let replies: Vec<Reply> = batch.into_iter().map(|job| job(&mut conn)).collect();
-        let committed = conn.execute_batch("COMMIT").map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            tracing::error!(error = %e, "SQLite writer: commit failed");
-            format!("commit failed: {e}")
-        });
-        for reply in replies {
-            reply(committed.clone());
-        }
+    }
+}
+
+/// Begins the batch's transaction, waiting at most `wait` for the write lock.
+fn begin(conn: &mut Connection, wait: Duration) -> rusqlite::Result<()> {
+    conn.busy_timeout(wait)?;
+    let began = conn.execute_batch("BEGIN IMMEDIATE");
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    began
+}
+
+/// Runs the jobs in the transaction just begun, commits, then tells each caller how it
+/// ended.
+fn commit_batch(conn: &mut Connection, batch: Vec<Job>) {
+    let replies: Vec<Reply> = batch.into_iter().map(|job| job(conn)).collect();
+    let committed = conn.execute_batch("COMMIT").map_err(|e| {
+        let _ = conn.execute_batch("ROLLBACK");
+        tracing::error!(error = %e, "SQLite writer: commit failed");
+        format!("commit failed: {e}")
+    });
+    for reply in replies {
+        reply(committed.clone());
     }
 }
 
