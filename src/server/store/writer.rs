@@ -153,3 +153,89 @@ fn in_savepoint<T>(
     conn.execute_batch(end)?;
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(conn: &Connection) -> i64 {
+        conn.query_row("SELECT COUNT(*) FROM t", (), |r| r.get(0)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_failed_job_undoes_only_itself_in_a_shared_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = Writer::open(&dir.path().join("w.db")).unwrap();
+        writer.run(|c| Ok(c.execute_batch("CREATE TABLE t (v INTEGER UNIQUE)")?)).await.unwrap();
+
+        // Hold the connection so that every job below queues and they share one batch.
+        let held = writer.conn.lock().unwrap();
+        let insert = |v: i64| {
+            let w = writer.clone();
+            tokio::spawn(async move {
+                w.run(move |c| Ok(c.execute("INSERT INTO t (v) VALUES (?1)", (v,))?)).await
+            })
+        };
+        let ok1 = insert(1);
+        let duplicate = insert(1);
+        let fails = {
+            let w = writer.clone();
+            tokio::spawn(async move {
+                w.run(|c| -> anyhow::Result<()> {
+                    c.execute("INSERT INTO t (v) VALUES (2)", ())?;
+                    anyhow::bail!("refused after writing")
+                })
+                .await
+            })
+        };
+        let panics = {
+            let w = writer.clone();
+            tokio::spawn(async move {
+                w.run(|c| -> anyhow::Result<()> {
+                    c.execute("INSERT INTO t (v) VALUES (3)", ())?;
+                    panic!("a bug in a job")
+                })
+                .await
+            })
+        };
+        let ok4 = insert(4);
+        while writer.queued.load(Ordering::Acquire) < 5 {
+            tokio::task::yield_now().await;
+        }
+        drop(held);
+
+        assert_eq!(ok1.await.unwrap().unwrap(), 1);
+        assert!(duplicate.await.unwrap().is_err(), "the second 1 breaks the UNIQUE constraint");
+        assert_eq!(fails.await.unwrap().unwrap_err().to_string(), "refused after writing");
+        assert!(panics.await.unwrap().is_err(), "a panic is the job's error, not the writer's end");
+        assert_eq!(ok4.await.unwrap().unwrap(), 1);
+        let values: Vec<i64> = writer
+            .run(|c| {
+                assert_eq!(count(c), 2);
+                let mut stmt = c.prepare("SELECT v FROM t ORDER BY v")?;
+                let rows = stmt.query_map((), |r| r.get(0))?.collect::<Result<_, _>>()?;
+                Ok(rows)
+            })
+            .await
+            .unwrap();
+        assert_eq!(values, vec![1, 4], "only the jobs that succeeded are kept");
+    }
+
+    #[tokio::test]
+    async fn an_idle_writer_does_not_wait_for_another_connections_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let writer = Writer::open(&path).unwrap();
+        writer.run(|c| Ok(c.execute_batch("CREATE TABLE t (v INTEGER)")?)).await.unwrap();
+
+        // Another connection holds the write lock: the job goes to the thread (which
+        // waits for the lock) instead of blocking the caller's runtime thread.
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE; INSERT INTO t (v) VALUES (1)").unwrap();
+        let mut job = std::pin::pin!(writer.run(|c| Ok(c.execute("INSERT INTO t (v) VALUES (2)", ())?)));
+        assert!(futures::poll!(&mut job).is_pending(), "handed to the thread, not waited for here");
+        other.execute_batch("COMMIT").unwrap();
+        assert_eq!(job.await.unwrap(), 1);
+        assert_eq!(writer.run(|c| Ok(count(c))).await.unwrap(), 2);
+    }
+}
