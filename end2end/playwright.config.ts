@@ -28,7 +28,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry: a rare flake (a page answered 302 with neither its Location nor its CSP
+  // header, seen once in CI, not reproduced in 70 runs) should not hide the rest; the
+  // summary line of scripts/test.sh counts flaky tests so they stay visible.
+  retries: 1,
   reporter: [["list"]],
   use: {
     baseURL,

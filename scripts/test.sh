@@ -74,5 +74,6 @@ status=${PIPESTATUS[0]}
 set -e
 passed=$(grep -oE '^ +[0-9]+ passed' "$work/e2e.log" | grep -oE '[0-9]+' | tail -1 || true)
 failed=$(grep -oE '^ +[0-9]+ failed' "$work/e2e.log" | grep -oE '[0-9]+' | tail -1 || true)
-echo "${passed:-0} passed, ${failed:-0} failed"
+flaky=$(grep -oE '^ +[0-9]+ flaky' "$work/e2e.log" | grep -oE '[0-9]+' | tail -1 || true)
+echo "${passed:-0} passed, ${failed:-0} failed, ${flaky:-0} flaky (passed on retry)"
 exit "$status"
