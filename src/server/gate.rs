@@ -126,9 +126,10 @@ struct Decided {
 }
 
 impl Decided {
-    fn refused(result: Refusal, recorded: Option<AttemptOutcome>) -> Self {
+    /// An attempt that ends here: no wrong code, so nothing counted, no alert.
+    fn ended(result: Result<GateOutcome, Refusal>, recorded: Option<AttemptOutcome>) -> Self {
         Self {
-            result: Err(result),
+            result,
             recorded,
             verdict: Verdict::Warn { failures: 0, left: 0 },
             failures: 0,
@@ -148,36 +149,37 @@ impl Procedure for Attempt {
         let ua = self.user_agent.as_deref();
         // The session may be older than the lock or the admission.
         match tx.account_standing(subject).await? {
-            Standing::Admitted => return Ok(Decided::refused(Refusal::AlreadyAdmitted, None)),
+            Standing::Admitted => return Ok(Decided::ended(Err(Refusal::AlreadyAdmitted), None)),
             Standing::Locked => {
                 tx.record(subject, address, ua, AttemptOutcome::RefusedLocked, now).await?;
-                return Ok(Decided::refused(Refusal::AccountLocked, Some(AttemptOutcome::RefusedLocked)));
+                return Ok(Decided::ended(Err(Refusal::AccountLocked), Some(AttemptOutcome::RefusedLocked)));
             }
             Standing::Open => {}
         }
         if let ThrottleState::Blocked(until) = tx.throttle_state(&self.address_key, now).await? {
             tx.record(subject, address, ua, AttemptOutcome::RefusedAddress, now).await?;
             let retry_after_secs = retry_after_secs(until, now);
-            return Ok(Decided::refused(
-                Refusal::AddressBlocked { retry_after_secs },
+            return Ok(Decided::ended(
+                Err(Refusal::AddressBlocked { retry_after_secs }),
                 Some(AttemptOutcome::RefusedAddress),
             ));
         }
-        let failures =
-            match tx.claim(subject, now, policy.failure_cutoff(now), policy.claim_ceiling()).await? {
-                Claim::Granted(n) => n,
-                Claim::Locked | Claim::Exhausted => {
-                    tx.record(subject, address, ua, AttemptOutcome::RefusedLocked, now).await?;
-                    return Ok(Decided::refused(Refusal::AccountLocked, Some(AttemptOutcome::RefusedLocked)));
-                }
-            };
+        let failures = match tx
+            .claim(subject, now, policy.failure_cutoff(now), policy.claim_ceiling())
+            .await?
+        {
+            Claim::Granted(n) => n,
+            Claim::Locked | Claim::Exhausted => {
+                tx.record(subject, address, ua, AttemptOutcome::RefusedLocked, now).await?;
+                return Ok(Decided::ended(Err(Refusal::AccountLocked), Some(AttemptOutcome::RefusedLocked)));
+            }
+        };
         let redemption = tx.redeem(&self.digest, subject, now, self.record_admission.clone()).await?;
         if let Redemption::Admitted { outbox } = redemption {
             tx.record(subject, address, ua, AttemptOutcome::Admitted, now).await?;
             return Ok(Decided {
-                result: Ok(GateOutcome::Admitted),
                 outbox: outbox.into_iter().collect(),
-                ..Decided::refused(Refusal::AlreadyAdmitted, Some(AttemptOutcome::Admitted))
+                ..Decided::ended(Ok(GateOutcome::Admitted), Some(AttemptOutcome::Admitted))
             });
         }
         let address_block = tx.throttle_failure(&self.address_key, policy.address_limit(), now).await?;
@@ -234,7 +236,8 @@ fn counted(outcome: AttemptOutcome) {
     metrics::counter!(super::metrics::ATTEMPTS, "outcome" => outcome.as_str()).increment(1);
 }
 
-/// Records an attempt refused because the account is locked (found by the session check).
+/// Records an attempt refused because the account is locked, found before the attempt
+/// (a malformed code from a locked account's session).
 pub async fn refused_locked(state: &AppState, subject: &str, client: &ClientInfo) -> sqlx::Result<()> {
     let outcome = AttemptOutcome::RefusedLocked;
     let address = client.address.to_string();
