@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{spawn_app, PASSWORD};
+use common::{spawn_app, Browser, PASSWORD};
 use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,4 +85,21 @@ async fn pages_send_each_user_to_the_right_place() {
     assert_eq!((status, location.as_str()), (StatusCode::FOUND, "/gate"));
     let (status, _) = anon.page("/no-such-page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_and_its_message_outlive_a_restart() {
+    let app = spawn_app().await;
+    let user = app.signed_in("erin").await;
+    assert_eq!(user.submit_code("ZZZZ-ZZZZ-ZZZZ").await.status(), StatusCode::OK);
+    app.stop();
+
+    // The same browser, the server started again on the same data.
+    let restarted = app.twin().await;
+    let same = Browser { client: user.client.clone(), base: restarted.base.clone() };
+    let (status, html) = same.page("/gate").await;
+    assert_eq!(status, StatusCode::OK, "still signed in: {html}");
+    // The wrong code's message was waiting in the session for this page.
+    assert!(html.contains("Referral code is invalid."), "{html}");
+    assert!(html.contains("Invalid attempt count: 1."), "{html}");
 }
