@@ -1,8 +1,15 @@
-import { expect, test, type Browser } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { addUser, PNG, ready, signIn, submitCode, WRONG_CODE } from "./helpers";
 
 // The console is rendered on the server only (its code is not in the browser bundle):
 // its pages are never hydrated, and with JavaScript /admin.js adds the copy buttons.
+
+/** Signed in as an administrator: the console itself is shown (with JavaScript the
+ *  hydrated app first lands on /admin, then hands over with a full page load). */
+async function consoleShown(page: Page) {
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("link", { name: "Codes", exact: true })).toBeVisible();
+}
 
 /** A second person, in a browser of their own. */
 async function otherBrowser(browser: Browser, js: boolean) {
@@ -20,7 +27,7 @@ for (const js of [true, false]) {
     }) => {
       const admin = addUser("admin", true);
       await signIn(page, js, admin.name, admin.password);
-      await expect(page).toHaveURL(/\/admin$/);
+      await consoleShown(page);
       await page.getByRole("link", { name: "Codes", exact: true }).click();
       await expect(page).toHaveURL(/\/admin\/codes$/);
 
@@ -95,7 +102,7 @@ for (const js of [true, false]) {
 
       const admin = addUser("admin", true);
       await signIn(page, js, admin.name, admin.password);
-      await expect(page).toHaveURL(/\/admin$/);
+      await consoleShown(page);
       await page.goto("/admin/locked");
       const row = page.locator(`tr[data-account="${user.name}"]`);
       await expect(row).toContainText("127.0.0.1");

@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::{api::SignOut, domain::Snapshot, error::AppError};
+use crate::{
+    api::SignOut,
+    domain::{Snapshot, UserView},
+    error::AppError,
+};
 
 /// A message's tone: an error, a warning, or good news.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -71,7 +75,12 @@ pub fn failed(e: AppError) -> AnyView {
 
 /// Where a user belongs, if not on `here`.
 pub fn destination(s: &Snapshot) -> &'static str {
-    match &s.user {
+    landing(s.user.as_ref())
+}
+
+/// The page for this user (`None`: signed out).
+pub fn landing(user: Option<&UserView>) -> &'static str {
+    match user {
         None => "/sign-in",
         Some(u) if u.is_admin => "/admin",
         Some(u) if u.admitted => "/form",

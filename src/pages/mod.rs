@@ -11,6 +11,7 @@ mod new_password;
 mod received;
 mod sign_in;
 
+pub use common::landing;
 pub use form::FormPage;
 pub use gate::GatePage;
 pub use home::{HomePage, NotFound};

@@ -15,6 +15,7 @@ pub mod directory;
 pub mod flows;
 pub mod gate;
 pub mod guard;
+pub mod home;
 pub mod memory;
 pub mod metrics;
 pub mod outbox;

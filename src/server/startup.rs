@@ -197,6 +197,7 @@ async fn router(state: AppState, settings: &Settings) -> anyhow::Result<Router> 
     };
     let app = Router::new()
         .merge(api)
+        .route("/", get(super::home::home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(super::metrics::render))
@@ -246,7 +247,11 @@ fn route_lists() -> &'static (Vec<AxumRouteListing>, Vec<AxumRouteListing>) {
     LISTS.get_or_init(|| {
         // The hydrated app's routes, without the console's handover routes: the
         // console is its own server-rendered app on those paths.
-        let app = generate_route_list(App).into_iter().filter(|r| !r.path().starts_with("/admin")).collect();
+        // Nor `/`, answered with a plain redirect (see `home`).
+        let app = generate_route_list(App)
+            .into_iter()
+            .filter(|r| !r.path().starts_with("/admin") && r.path() != "/")
+            .collect();
         (app, generate_route_list(AdminApp))
     })
 }
