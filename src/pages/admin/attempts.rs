@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{loaded, or_dash, Frame};
+use super::{loaded, or_dash, Frame, Pager};
 use crate::{
     api::admin::admin_attempts,
     domain::admin::{AttemptFilter, Section, OUTCOMES},
@@ -91,10 +91,7 @@ pub fn AttemptsPage() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <nav class="pager" aria-label="Pages">
-                        {newer.map(|href| view! { <a href=href>"← Newer"</a> })}
-                        {older.map(|href| view! { <a href=href>"Older →"</a> })}
-                    </nav>
+                    <Pager newer older />
                 }
                 .into_any()
             })}

@@ -30,6 +30,17 @@ use crate::{
 };
 
 /// The console's frame: title, navigation between sections, sign-out.
+/// Links to the newer and older pages of a list, where there are such pages.
+#[component]
+pub fn Pager(newer: Option<String>, older: Option<String>) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {newer.map(|href| view! { <a href=href>"← Newer"</a> })}
+            {older.map(|href| view! { <a href=href>"Older →"</a> })}
+        </nav>
+    }
+}
+
 #[component]
 fn Frame(section: Section, children: Children) -> impl IntoView {
     view! {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{loaded, Frame};
+use super::{loaded, Frame, Pager};
 use crate::{
     api::admin::{admin_submission, admin_submissions},
     domain::admin::Section,
@@ -37,10 +37,10 @@ pub fn SubmissionsPage() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <nav class="pager" aria-label="Pages">
-                        {(n > 0).then(|| view! { <a href=format!("/admin/submissions?page={}", n - 1)>"← Newer"</a> })}
-                        {more.then(|| view! { <a href=format!("/admin/submissions?page={}", n + 1)>"Older →"</a> })}
-                    </nav>
+                    <Pager
+                        newer=(n > 0).then(|| format!("/admin/submissions?page={}", n - 1))
+                        older=more.then(|| format!("/admin/submissions?page={}", n + 1))
+                    />
                 }
                 .into_any()
             })}

@@ -13,7 +13,7 @@ use super::{
     codes::Redemption,
     outbox::{NewOutboxRow, INSERT_OUTBOX},
     statements::{Arg, SqliteTx, Statements},
-    throttle::ThrottleState,
+    throttle::{ThrottleState, BLOCKED_UNTIL},
     Store,
 };
 use crate::server::{
@@ -178,13 +178,7 @@ impl<S: Statements> AttemptTx<S> {
 
     /// Whether `key` is blocked now.
     pub async fn throttle_state(&mut self, key: &str, now: Millis) -> anyhow::Result<ThrottleState> {
-        let until = self
-            .tx
-            .scalar(
-                "SELECT blocked_until FROM throttle WHERE key = $1 AND blocked_until > $2",
-                vec![key.into(), now.into()],
-            )
-            .await?;
+        let until = self.tx.scalar(BLOCKED_UNTIL, vec![key.into(), now.into()]).await?;
         Ok(until.map_or(ThrottleState::Open, ThrottleState::Blocked))
     }
 

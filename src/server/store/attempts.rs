@@ -40,29 +40,18 @@ impl Store {
         outcome: AttemptOutcome,
         now: Millis,
     ) -> sqlx::Result<()> {
-        insert(&self.pool, subject, address, user_agent, outcome, now).await
+        sqlx::query(INSERT_ATTEMPT)
+            .bind(subject)
+            .bind(address)
+            .bind(user_agent)
+            .bind(outcome.as_str())
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }
 
+/// The audit row of an attempt. Never the code.
 pub(super) const INSERT_ATTEMPT: &str =
     "INSERT INTO attempts (subject, address, user_agent, outcome, at) VALUES ($1, $2, $3, $4, $5)";
-
-/// The audit row of an attempt, on the pool or inside a transaction. Never the code.
-pub(super) async fn insert<'e>(
-    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    subject: &str,
-    address: &str,
-    user_agent: Option<&str>,
-    outcome: AttemptOutcome,
-    now: Millis,
-) -> sqlx::Result<()> {
-    sqlx::query(INSERT_ATTEMPT)
-        .bind(subject)
-        .bind(address)
-        .bind(user_agent)
-        .bind(outcome.as_str())
-        .bind(now)
-        .execute(executor)
-        .await?;
-    Ok(())
-}

@@ -10,15 +10,18 @@ pub enum ThrottleState {
     Blocked(Millis),
 }
 
+/// `$1` key, `$2` now: the end of the key's block, if it is blocked now.
+pub(super) const BLOCKED_UNTIL: &str =
+    "SELECT blocked_until FROM throttle WHERE key = $1 AND blocked_until > $2";
+
 impl Store {
     pub async fn throttle_state(&self, key: &str, now: Millis) -> sqlx::Result<ThrottleState> {
-        let until: Option<i64> =
-            sqlx::query_scalar("SELECT blocked_until FROM throttle WHERE key = $1 AND blocked_until > $2")
-                .bind(key)
-                .bind(now)
-                .fetch_optional(&self.reads)
-                .await?
-                .flatten();
+        let until: Option<i64> = sqlx::query_scalar(BLOCKED_UNTIL)
+            .bind(key)
+            .bind(now)
+            .fetch_optional(&self.reads)
+            .await?
+            .flatten();
         Ok(until.map_or(ThrottleState::Open, ThrottleState::Blocked))
     }
 
